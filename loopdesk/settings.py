@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "loopdesk.accounts",
     "loopdesk.classification",
     "loopdesk.routing",
+    "loopdesk.deadlines",
     "loopdesk.complaints",
     "loopdesk.demo",
 ]

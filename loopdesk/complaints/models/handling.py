@@ -166,10 +166,10 @@ class Satisfaction(models.Model):
 
 
 class SurveyToken(models.Model):
-    """A signed, single-use satisfaction survey link. Only the hash of the token is stored."""
+    """A single-use satisfaction survey link: the link is the signed nonce, so it cannot be forged."""
 
     complaint = models.ForeignKey("complaints.Complaint", on_delete=models.CASCADE, related_name="survey_tokens")
-    digest = models.CharField(max_length=64, unique=True)
+    nonce = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)

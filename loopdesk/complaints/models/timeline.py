@@ -28,7 +28,7 @@ class EventKind(models.TextChoices):
 
 
 class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):  # noqa: ARG002
+    def update(self, **kwargs):
         raise TypeError("timeline events are append-only")
 
     def delete(self):

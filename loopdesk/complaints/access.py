@@ -1,0 +1,107 @@
+"""Who may see and change a complaint. The only place that decides; everything else asks here."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from loopdesk.accounts.models import Role, User
+from loopdesk.complaints.models import Complaint, SubTask
+from loopdesk.complaints.workflow import TRANSITIONS, Transition
+from loopdesk.core.errors import Conflict, NotAllowed, NotFound
+
+SEE_ALL = {Role.AGENT, Role.MANAGER, Role.MONITOR, Role.ADMIN}
+REVEAL_ROLES = {Role.AGENT, Role.SUPERVISOR, Role.ADMIN}
+
+
+def department_ids(user: User) -> set[int]:
+    ids = set(user.supervised_departments.values_list("id", flat=True)) if user.role == Role.SUPERVISOR else set()
+    if user.department_id:
+        ids.add(user.department_id)
+    return ids
+
+
+def visible_complaints(user: User, qs: QuerySet[Complaint] | None = None) -> QuerySet[Complaint]:
+    qs = Complaint.objects.all() if qs is None else qs
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
+    if user.role in SEE_ALL:
+        return qs
+    works_on = (
+        Q(owner=user)
+        | Exists(Complaint.co_handlers.through.objects.filter(complaint_id=OuterRef("pk"), user_id=user.pk))
+        | Exists(SubTask.objects.filter(complaint_id=OuterRef("pk"), owner_id=user.pk))
+    )
+    return qs.filter(Q(department_id__in=department_ids(user)) | works_on)
+
+
+def access_complaint(user: User, number: str, *, for_update: bool = False) -> Complaint:
+    """Fetch a complaint the user may see; unknown and invisible ones are both 'not found'."""
+    qs = visible_complaints(user)
+    if for_update:
+        qs = qs.select_for_update(of=("self",))
+    complaint = qs.select_related("customer", "problem_type", "department", "owner").filter(number=number).first()
+    if complaint is None:
+        raise NotFound(_("Complaint %(number)s not found.") % {"number": number})
+    return complaint
+
+
+def relations(user: User, complaint: Complaint) -> set[str]:
+    rel: set[str] = set()
+    if complaint.owner_id == user.pk:
+        rel |= {"owner", "worker"}
+    elif complaint.co_handlers.filter(pk=user.pk).exists():
+        rel.add("worker")
+    if complaint.registered_by_id == user.pk:
+        rel.add("registrar")
+    if complaint.subtasks.filter(owner_id=user.pk, status="open").exists():
+        rel.add("subtask_owner")
+    return rel
+
+
+def may(user: User, complaint: Complaint, t: Transition, rel: set[str] | None = None) -> bool:
+    if user.role in t.roles:
+        return True
+    if not t.relations:
+        return False
+    return bool(t.relations & (relations(user, complaint) if rel is None else rel))
+
+
+def check_action(user: User, complaint: Complaint, action: str) -> Transition:
+    """Raise NotAllowed when the user may never do this, Conflict when the status forbids it now."""
+    t = TRANSITIONS[action]
+    if not may(user, complaint, t):
+        raise NotAllowed(_("You may not %(action)s this complaint.") % {"action": str(t.label).lower()})
+    if complaint.status not in t.sources:
+        raise Conflict(
+            _("Cannot %(action)s a complaint that is %(status)s.")
+            % {"action": str(t.label).lower(), "status": complaint.get_status_display()}
+        )
+    return t
+
+
+def available_actions(user: User, complaint: Complaint) -> list[Transition]:
+    rel = relations(user, complaint)
+    return [t for t in TRANSITIONS.values() if complaint.status in t.sources and may(user, complaint, t, rel)]
+
+
+def can_reveal_contact(user: User, complaint: Complaint) -> bool:
+    if user.role in REVEAL_ROLES:
+        return True
+    return user.role == Role.HANDLER and "worker" in relations(user, complaint)
+
+
+def mask_phone(phone: str) -> str:
+    digits = phone.strip()
+    if len(digits) <= 4:
+        return "*" * len(digits)
+    if len(digits) < 8:
+        return digits[:1] + "*" * (len(digits) - 3) + digits[-2:]
+    return digits[:3] + "****" + digits[-4:]
+
+
+def mask_email(email: str) -> str:
+    if "@" not in email:
+        return mask_phone(email)
+    local, domain = email.split("@", 1)
+    return (local[:1] or "*") + "***@" + domain

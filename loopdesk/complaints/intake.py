@@ -1,0 +1,204 @@
+"""Registering a complaint (SPEC §1): validation, customer match, number, classification,
+routing, repeat detection — one transaction, idempotent by key."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from loopdesk.accounts.models import Role, User
+from loopdesk.classification.models import CustomerLevel, ProblemType
+from loopdesk.classification.priority import compute_priority
+from loopdesk.classification.suggest import Suggestion, suggest
+from loopdesk.complaints import numbering
+from loopdesk.complaints.models import Complaint, Customer, Event, EventKind
+from loopdesk.complaints.timeline import record
+from loopdesk.core import config
+from loopdesk.core.errors import NotAllowed, ValidationFailed
+from loopdesk.core.textsearch import index_text
+from loopdesk.routing.engine import RoutingResult, route
+
+REGISTER_ROLES = {Role.AGENT, Role.HANDLER, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}
+# A received time more than this far in the future is a typo, not clock skew.
+FUTURE_TOLERANCE = timedelta(minutes=5)
+
+
+@dataclass
+class CustomerInput:
+    name: str = ""
+    anonymous: bool = False
+    phone: str = ""
+    email: str = ""
+    member_no: str = ""
+    region: str = ""
+    industry: str = ""
+    level: str = CustomerLevel.NORMAL
+
+
+@dataclass
+class IntakeInput:
+    channel: str
+    subject: str
+    description: str
+    customer: CustomerInput
+    received_at: datetime | None = None
+    channel_ref: str = ""
+    order_no: str = ""
+    product: str = ""
+    facts: str = ""
+    core_demand: str = ""
+    expected_resolution_at: datetime | None = None
+    compensation_amount: Decimal | None = None
+    compensation_kind: str = ""
+    problem_type: str = ""  # code
+    nature: str = "complaint"
+    severity: str = "normal"
+    scope: str = "individual"
+    risk: str = "none"
+
+
+@dataclass
+class IntakeResult:
+    complaint: Complaint
+    created: bool
+    suggestions: list[Suggestion] = field(default_factory=list)
+    routing: RoutingResult | None = None
+
+
+def _validate(data: IntakeInput, now: datetime) -> ProblemType | None:
+    errors: dict[str, list] = {}
+    c = data.customer
+    if not c.anonymous and not (c.phone or c.email or c.member_no):
+        errors["customer"] = [_("Give a phone, email or member number, or mark the customer anonymous.")]
+    if data.received_at and data.received_at > now + FUTURE_TOLERANCE:
+        errors["received_at"] = [_("The received time cannot be in the future.")]
+    if (data.expected_resolution_at and data.received_at
+            and data.expected_resolution_at < data.received_at):
+        errors["expected_resolution_at"] = [_("The expected resolution time is before the received time.")]
+    if data.compensation_amount is not None and data.compensation_amount < 0:
+        errors["compensation_amount"] = [_("The amount cannot be negative.")]
+    if not data.subject.strip():
+        errors["subject"] = [_("This field is required.")]
+    if not data.description.strip():
+        errors["description"] = [_("This field is required.")]
+    problem_type = None
+    if data.problem_type:
+        problem_type = ProblemType.objects.filter(code=data.problem_type, active=True).first()
+        if problem_type is None:
+            errors["problem_type"] = [_("Unknown problem type.")]
+    if errors:
+        raise ValidationFailed(errors)
+    return problem_type
+
+
+def _match_customer(c: CustomerInput) -> Customer:
+    if not c.anonymous:
+        for key in ("member_no", "phone", "email"):
+            value = getattr(c, key)
+            if value:
+                found = Customer.objects.filter(**{key: value}, anonymous=False).order_by("id").first()
+                if found:
+                    changed = [f for f in ("name", "phone", "email", "member_no", "region", "industry")
+                               if getattr(c, f) and not getattr(found, f)]
+                    for f in changed:
+                        setattr(found, f, getattr(c, f))
+                    if c.level == CustomerLevel.VIP and found.level != CustomerLevel.VIP:
+                        found.level = CustomerLevel.VIP
+                        changed.append("level")
+                    if changed:
+                        found.save(update_fields=changed)
+                    return found
+    return Customer.objects.create(
+        name=c.name, anonymous=c.anonymous, phone="" if c.anonymous else c.phone,
+        email="" if c.anonymous else c.email, member_no="" if c.anonymous else c.member_no,
+        region=c.region, industry=c.industry, level=c.level,
+    )
+
+
+def find_repeat_of(customer: Customer, problem_type: ProblemType | None, received_at: datetime,
+                   exclude_pk: int | None = None) -> Complaint | None:
+    if customer.anonymous or problem_type is None:
+        return None
+    window = timedelta(days=int(config.get("repeat.window_days")))
+    qs = Complaint.objects.filter(
+        customer=customer, problem_type=problem_type,
+        received_at__gte=received_at - window, received_at__lte=received_at,
+    ).exclude(status="cancelled")
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.order_by("-received_at", "-id").first()
+
+
+def searchable(c: Complaint) -> str:
+    return index_text(c.number, c.subject, c.description, c.core_demand, c.order_no, c.product,
+                      c.customer.name if c.customer_id else "")
+
+
+def register_complaint(data: IntakeInput, *, actor: User | None, idempotency_key: str = "") -> IntakeResult:
+    """Register one complaint. With a key, a retry returns the first complaint and creates nothing."""
+    if actor is not None and actor.role not in REGISTER_ROLES:
+        raise NotAllowed(_("Your role may not register complaints."))
+    intake_key = f"{actor.pk if actor else 'portal'}:{idempotency_key}" if idempotency_key else None
+    if intake_key:
+        existing = Complaint.objects.filter(intake_key=intake_key).first()
+        if existing:
+            return IntakeResult(existing, created=False)
+    now = timezone.now()
+    problem_type = _validate(data, now)
+    suggestions = suggest(f"{data.subject}\n{data.description}")
+    # Allocated outside the main transaction: a failure leaves a gap, never a reused number.
+    number = numbering.next_number(data.channel, now)
+    try:
+        with transaction.atomic():
+            customer = _match_customer(data.customer)
+            level = customer.level
+            routing = route(problem_type=problem_type, channel=data.channel,
+                            region=data.customer.region or customer.region, customer_level=level)
+            received_at = data.received_at or now
+            repeat_of = find_repeat_of(customer, problem_type, received_at)
+            complaint = Complaint(
+                number=number, channel=data.channel, channel_ref=data.channel_ref, customer=customer,
+                order_no=data.order_no, product=data.product, region=data.customer.region or customer.region,
+                received_at=received_at, registered_at=now, registered_by=actor,
+                subject=data.subject.strip(), description=data.description.strip(), facts=data.facts,
+                core_demand=data.core_demand, expected_resolution_at=data.expected_resolution_at,
+                compensation_amount=data.compensation_amount, compensation_kind=data.compensation_kind,
+                problem_type=problem_type, nature=data.nature, severity=data.severity, scope=data.scope,
+                risk=data.risk,
+                priority=compute_priority(severity=data.severity, scope=data.scope, risk=data.risk,
+                                          customer_level=level),
+                department=routing.department, owner=routing.owner,
+                repeat_of=repeat_of, is_repeat=repeat_of is not None, intake_key=intake_key,
+            )
+            complaint.customer = customer
+            complaint.search_text = searchable(complaint)
+            complaint.save()
+            events = [Event(
+                complaint=complaint, kind=EventKind.REGISTERED, actor=actor, at=now, action="register",
+                after={"status": complaint.status, "priority": complaint.priority, "channel": complaint.channel,
+                       "problem_type": problem_type.code if problem_type else None},
+                customer_visible=True,
+            )]
+            if routing.department or routing.owner:
+                events.append(Event(
+                    complaint=complaint, kind=EventKind.ASSIGNMENT, actor=None, at=now, action="route",
+                    after={"department": routing.department.code if routing.department else None,
+                           "owner": routing.owner.username if routing.owner else None},
+                    note=routing.rule.name if routing.rule else "",
+                ))
+            if repeat_of:
+                events.append(Event(complaint=complaint, kind=EventKind.REPEAT, actor=None, at=now,
+                                    action="detect_repeat", after={"repeat_of": repeat_of.number}))
+            record(events)
+    except IntegrityError:
+        if intake_key:
+            existing = Complaint.objects.filter(intake_key=intake_key).first()
+            if existing:
+                return IntakeResult(existing, created=False)
+        raise
+    return IntakeResult(complaint, created=True, suggestions=suggestions, routing=routing)

@@ -1,0 +1,59 @@
+"""Routing: pick department and owner for a complaint (SPEC §4)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+
+from loopdesk.accounts.models import Department, User
+from loopdesk.routing.models import RoutingRule, Strategy
+
+
+@dataclass
+class RoutingResult:
+    rule: RoutingRule | None
+    department: Department | None
+    owner: User | None
+
+
+def _matches(rule: RoutingRule, *, problem_type, channel: str, region: str, customer_level: str) -> bool:
+    if rule.problem_type_id and (
+        problem_type is None or rule.problem_type_id not in (problem_type.pk, problem_type.parent_id)
+    ):
+        return False
+    if rule.channel and rule.channel != channel:
+        return False
+    if rule.region and rule.region != region:
+        return False
+    return not (rule.customer_level and rule.customer_level != customer_level)
+
+
+def _pick(rule: RoutingRule) -> User | None:
+    from loopdesk.complaints.models import OPEN_STATUSES
+
+    candidates = User.objects.filter(department_id=rule.department_id, role=rule.role, is_active=True)
+    if rule.strategy == Strategy.ROUND_ROBIN:
+        # Lock the department row so two intakes never hand out the same turn.
+        dept = Department.objects.select_for_update().get(pk=rule.department_id)
+        ids = list(candidates.order_by("id").values_list("id", flat=True))
+        if not ids:
+            return None
+        after = [i for i in ids if dept.last_assigned_id is None or i > dept.last_assigned_id]
+        chosen = (after or ids)[0]
+        Department.objects.filter(pk=dept.pk).update(last_assigned_id=chosen)
+        return User.objects.get(pk=chosen)
+    return (
+        candidates.annotate(load=Count("owned_complaints", filter=Q(owned_complaints__status__in=OPEN_STATUSES)))
+        .order_by("load", "id")
+        .first()
+    )
+
+
+def route(*, problem_type, channel: str, region: str, customer_level: str) -> RoutingResult:
+    for rule in RoutingRule.objects.filter(active=True).select_related("user", "department"):
+        if _matches(rule, problem_type=problem_type, channel=channel, region=region, customer_level=customer_level):
+            if rule.user_id and rule.user.is_active:
+                return RoutingResult(rule, rule.user.department or rule.department, rule.user)
+            return RoutingResult(rule, rule.department, _pick(rule))
+    return RoutingResult(None, None, None)
