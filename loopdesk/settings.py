@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -67,6 +68,8 @@ TEMPLATES = [
     },
 ]
 
+# Test databases are per run (inherited by child processes) so parallel runs never share one.
+_TEST_RUN = os.environ.setdefault("LOOPDESK_TEST_RUN", str(os.getpid()))
 # SQLite file in WAL mode by default (embedded); PostgreSQL by one variable.
 _default_db = f"sqlite:///{VAR_DIR / 'loopdesk.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(env.env_str("DATABASE_URL", _default_db), conn_max_age=60)}
@@ -78,9 +81,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
     }
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{_TEST_RUN}.sqlite3")}
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{_TEST_RUN}"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -5,7 +5,6 @@ nothing else writes complaint state.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -17,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from loopdesk.accounts.models import AuditLog, Role, User
 from loopdesk.classification.models import Priority, ProblemType
 from loopdesk.classification.priority import compute_priority
-from loopdesk.complaints import surveys
+from loopdesk.complaints import hooks, surveys
 from loopdesk.complaints.access import access_complaint, can_reveal_contact, check_action, relations
 from loopdesk.complaints.intake import searchable
 from loopdesk.complaints.models import (
@@ -42,18 +41,7 @@ from loopdesk.core.errors import Conflict, NotAllowed, NotFound, ValidationFaile
 from loopdesk.routing.engine import route
 
 MIN_NOTE_LENGTH = 10
-# Hooks other parts (deadlines, notifications) register to react inside the same transaction.
-_after_change: list[Callable[[Complaint, str, User | None], None]] = []
-
-
-def on_change(fn: Callable[[Complaint, str, User | None], None]) -> Callable:
-    _after_change.append(fn)
-    return fn
-
-
-def _changed(c: Complaint, action: str, actor: User | None) -> None:
-    for fn in _after_change:
-        fn(c, action, actor)
+_changed = hooks.changed
 
 
 def _locked(actor: User, number: str, action: str) -> Complaint:

@@ -15,7 +15,7 @@ from loopdesk.accounts.models import Role, User
 from loopdesk.classification.models import CustomerLevel, ProblemType
 from loopdesk.classification.priority import compute_priority
 from loopdesk.classification.suggest import Suggestion, suggest
-from loopdesk.complaints import numbering
+from loopdesk.complaints import hooks, numbering
 from loopdesk.complaints.models import Complaint, Customer, Event, EventKind
 from loopdesk.complaints.timeline import record
 from loopdesk.core import config
@@ -195,6 +195,7 @@ def register_complaint(data: IntakeInput, *, actor: User | None, idempotency_key
                 events.append(Event(complaint=complaint, kind=EventKind.REPEAT, actor=None, at=now,
                                     action="detect_repeat", after={"repeat_of": repeat_of.number}))
             record(events)
+            hooks.changed(complaint, "register", actor)
     except IntegrityError:
         if intake_key:
             existing = Complaint.objects.filter(intake_key=intake_key).first()
