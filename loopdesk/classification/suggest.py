@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from loopdesk.classification.models import KeywordRule, ProblemType, Severity, SuggestionField
+from loopdesk.classification.models import KeywordRule, Severity, SuggestionField
+from loopdesk.classification.taxonomy import problem_types_by_code
+from loopdesk.core.memo import memo
 
 # Three or more exclamation marks read as strong emotion, which the SPEC treats as urgent.
 _EMOTION_MARKS = ("!!!", "！！！", "!!", "！！")
@@ -25,7 +27,7 @@ _RANK = {"severity": ["normal", "important", "urgent"], "risk": ["none", "low", 
 def suggest(text: str) -> list[Suggestion]:
     """Best value per field. For severity and risk the most serious matched value wins."""
     found: dict[tuple[str, str], Suggestion] = {}
-    for rule in KeywordRule.objects.filter(active=True):
+    for rule in memo("keyword_rules", lambda: list(KeywordRule.objects.filter(active=True))):
         if rule.keyword and rule.keyword.lower() in text.lower():
             s = found.setdefault((rule.field, rule.value), Suggestion(rule.field, rule.value))
             s.score += rule.weight
@@ -44,7 +46,7 @@ def suggest(text: str) -> list[Suggestion]:
             best[s.field] = s
     type_sugg = best.get(SuggestionField.TYPE)
     if type_sugg:
-        pt = ProblemType.objects.filter(code=type_sugg.value).first()
+        pt = problem_types_by_code().get(type_sugg.value)
         if pt is None:
             best.pop(SuggestionField.TYPE)
         else:

@@ -15,6 +15,7 @@ from loopdesk.accounts.models import Role, User
 from loopdesk.classification.models import CustomerLevel, ProblemType
 from loopdesk.classification.priority import compute_priority
 from loopdesk.classification.suggest import Suggestion, suggest
+from loopdesk.classification.taxonomy import active_type
 from loopdesk.complaints import hooks, numbering
 from loopdesk.complaints.models import Complaint, Customer, Event, EventKind
 from loopdesk.complaints.timeline import record
@@ -88,7 +89,7 @@ def _validate(data: IntakeInput, now: datetime) -> ProblemType | None:
         errors["description"] = [_("This field is required.")]
     problem_type = None
     if data.problem_type:
-        problem_type = ProblemType.objects.filter(code=data.problem_type, active=True).first()
+        problem_type = active_type(data.problem_type)
         if problem_type is None:
             errors["problem_type"] = [_("Unknown problem type.")]
     if errors:

@@ -22,14 +22,15 @@ DEFAULTS: dict[str, Any] = {
 
 
 def get(key: str) -> Any:
+    from loopdesk.core.memo import memo
     from loopdesk.core.models import Setting
 
-    row = Setting.objects.filter(key=key).values_list("value", flat=True).first()
-    if row is None:
-        if key not in DEFAULTS:
-            raise KeyError(key)
-        return DEFAULTS[key]
-    return row
+    stored = memo("settings", lambda: dict(Setting.objects.values_list("key", "value")))
+    if key in stored:
+        return stored[key]
+    if key not in DEFAULTS:
+        raise KeyError(key)
+    return DEFAULTS[key]
 
 
 def put(key: str, value: Any) -> None:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from loopdesk.accounts.models import Department, User
+from loopdesk.core.memo import memo
 from loopdesk.routing.models import RoutingRule, Strategy
 
 
@@ -30,7 +31,7 @@ def _matches(rule: RoutingRule, *, problem_type, channel: str, region: str, cust
 
 
 def _pick(rule: RoutingRule) -> User | None:
-    from loopdesk.complaints.models import OPEN_STATUSES
+    from loopdesk.complaints.models import OPEN_STATUSES, Complaint
 
     candidates = User.objects.filter(department_id=rule.department_id, role=rule.role, is_active=True)
     if rule.strategy == Strategy.ROUND_ROBIN:
@@ -43,15 +44,19 @@ def _pick(rule: RoutingRule) -> User | None:
         chosen = (after or ids)[0]
         Department.objects.filter(pk=dept.pk).update(last_assigned_id=chosen)
         return User.objects.get(pk=chosen)
-    return (
-        candidates.annotate(load=Count("owned_complaints", filter=Q(owned_complaints__status__in=OPEN_STATUSES)))
-        .order_by("load", "id")
-        .first()
-    )
+    ids = list(candidates.order_by("id").values_list("id", flat=True))
+    if not ids:
+        return None
+    # One grouped count over the (owner, status) index; people with no open complaint count 0.
+    loads = dict(Complaint.objects.filter(owner_id__in=ids, status__in=OPEN_STATUSES)
+                 .values_list("owner_id").annotate(n=Count("id")).values_list("owner_id", "n"))
+    return User.objects.get(pk=min(ids, key=lambda i: (loads.get(i, 0), i)))
 
 
 def route(*, problem_type, channel: str, region: str, customer_level: str) -> RoutingResult:
-    for rule in RoutingRule.objects.filter(active=True).select_related("user", "department"):
+    rules = memo("routing_rules",
+                 lambda: list(RoutingRule.objects.filter(active=True).select_related("user", "department")))
+    for rule in rules:
         if _matches(rule, problem_type=problem_type, channel=channel, region=region, customer_level=customer_level):
             if rule.user_id and rule.user.is_active:
                 return RoutingResult(rule, rule.user.department or rule.department, rule.user)
