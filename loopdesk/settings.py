@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "loopdesk.deadlines",
     "loopdesk.complaints",
     "loopdesk.demo",
+    "loopdesk.web",
+    "django_htmx",
 ]
 
 MIDDLEWARE = [
@@ -45,12 +47,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "loopdesk.urls"
 WSGI_APPLICATION = "loopdesk.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "/login/"
 
 TEMPLATES = [
     {
