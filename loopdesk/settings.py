@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "loopdesk.complaints",
     "loopdesk.demo",
     "loopdesk.web",
+    "loopdesk.portal",
     "django_htmx",
 ]
 

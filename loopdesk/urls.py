@@ -7,5 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("portal/", include("loopdesk.portal.urls")),
+    path("config/", include("loopdesk.web.config.urls")),
     path("", include("loopdesk.web.urls")),
 ]
