@@ -32,8 +32,12 @@ INSTALLED_APPS = [
     "loopdesk.routing",
     "loopdesk.deadlines",
     "loopdesk.complaints",
+    "loopdesk.escalation",
+    "loopdesk.notifications",
+    "loopdesk.jobs",
     "loopdesk.demo",
     "loopdesk.web",
+    "loopdesk.web.config",
     "loopdesk.portal",
     "django_htmx",
 ]
@@ -67,6 +71,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "loopdesk.web.context.desk",
             ],
         },
     },
@@ -124,6 +129,24 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
 EMAIL_BACKEND = env.env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# For SMTP set EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and these.
+EMAIL_HOST = env.env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env.env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env.env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env.env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env.env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env.env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env.env_int("EMAIL_TIMEOUT", 30, minimum=1)
+DEFAULT_FROM_EMAIL = env.env_str("DEFAULT_FROM_EMAIL", "loopdesk@localhost")
+
+# Background jobs scale out to Celery workers + one beat (see loopdesk/celery.py); the embedded
+# loop in `serve` needs none of this.
+CELERY_BROKER_URL = env.env_str("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # Product limits; each can be changed per deployment.
 LOOPDESK = {

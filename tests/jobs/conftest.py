@@ -1,0 +1,1 @@
+from tests.escalation.support import _fast_local_english, _fresh_memo, clock, register  # noqa: F401
