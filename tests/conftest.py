@@ -22,6 +22,19 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _fast_hasher_and_language(settings):
+    from django.utils import translation
+
+    # Real hashing costs ~0.3 s a user; the tests are about access rules, not key stretching.
+    # PBKDF2 stays second so passwords hashed outside a test (module fixtures) still verify.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher",
+                                 "django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    translation.activate(settings.LANGUAGE_CODE)  # a test that switched language must not leak it
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache
 

@@ -9,16 +9,15 @@ from datetime import datetime
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
-from ninja.errors import HttpError
 from pydantic import AwareDatetime
 
 from loopdesk.api import serialize
 from loopdesk.api.schemas import ComplaintDetail, ComplaintIn, EventOut, Page
-from loopdesk.classification.models import ProblemType
 from loopdesk.complaints.access import access_complaint, visible_complaints
+from loopdesk.complaints.filters import apply_filters
 from loopdesk.complaints.intake import CustomerInput, IntakeInput, register_complaint
 from loopdesk.core.errors import ValidationFailed
-from loopdesk.core.textsearch import search
+from loopdesk.deadlines import clocks
 
 router = Router(tags=["complaints"])
 MAX_LIMIT = 100
@@ -67,63 +66,41 @@ class ListFilters(Schema):
     registered_from: AwareDatetime | None = None
     registered_to: AwareDatetime | None = None
     q: str | None = None
+    deadline: str | None = None  # overdue | due_soon
     order: str = "-registered"
     cursor: str | None = None
     limit: int = 25
 
 
+# Overdue: a running SLA target past its due time; due soon: past its reminder share, not yet due.
+_DEADLINE_FILTERS = {"overdue": clocks.overdue, "due_soon": clocks.due_soon}
 _ORDERS = {"-registered": ("-id",), "-received": ("-received_at", "-id"), "received": ("received_at", "id")}
-
-
-def _csv(value: str) -> list[str]:
-    return [v.strip() for v in value.split(",") if v.strip()]
 
 
 def _encode(values: list) -> str:
     return base64.urlsafe_b64encode(json.dumps(values).encode()).decode()
 
 
-def _decode(cursor: str) -> list:
+def _decode(cursor: str, ordering: tuple[str, ...]) -> list:
+    """The cursor's values, typed for the ordering; anything else is a field error, never a 500."""
     try:
-        return json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        values = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        if not isinstance(values, list) or len(values) != len(ordering):
+            raise ValueError(cursor)
+        typed = []
+        for field, value in zip(ordering, values, strict=True):
+            if field.lstrip("-") == "id":
+                if not isinstance(value, int) or isinstance(value, bool):
+                    raise ValueError(value)
+                typed.append(value)
+            else:
+                moment = datetime.fromisoformat(value)
+                if moment.tzinfo is None:
+                    raise ValueError(value)
+                typed.append(moment)
+        return typed
     except (ValueError, TypeError):
         raise ValidationFailed.single("cursor", _("This value is not valid.")) from None
-
-
-def apply_filters(qs, f: ListFilters):
-    if f.status:
-        qs = qs.filter(status__in=_csv(f.status))
-    if f.problem_type:
-        codes = _csv(f.problem_type)
-        ids = list(ProblemType.objects.filter(Q(code__in=codes) | Q(parent__code__in=codes))
-                   .values_list("id", flat=True))
-        qs = qs.filter(problem_type_id__in=ids)
-    if f.priority:
-        qs = qs.filter(priority__in=_csv(f.priority))
-    if f.channel:
-        qs = qs.filter(channel__in=_csv(f.channel))
-    if f.department:
-        qs = qs.filter(department__code__in=_csv(f.department))
-    if f.owner:
-        owners = _csv(f.owner)
-        ids = [int(o) for o in owners if o.isdigit()]
-        qs = qs.filter(Q(owner__username__in=owners) | Q(owner_id__in=ids))
-    if f.customer:
-        qs = qs.filter(customer_id=f.customer)
-    if f.customer_phone:
-        qs = qs.filter(customer__phone=f.customer_phone)
-    if f.order_no:
-        qs = qs.filter(order_no=f.order_no)
-    if f.is_repeat is not None:
-        qs = qs.filter(is_repeat=f.is_repeat)
-    for field, lookup, value in (("received_at", "gte", f.received_from), ("received_at", "lt", f.received_to),
-                                 ("registered_at", "gte", f.registered_from),
-                                 ("registered_at", "lt", f.registered_to)):
-        if value:
-            qs = qs.filter(**{f"{field}__{lookup}": value})
-    if f.q:
-        qs = search(qs, f.q[:200])
-    return qs
 
 
 @router.get("/complaints", response=Page)
@@ -134,12 +111,14 @@ def list_complaints(request, filters: Query[ListFilters]):
     if filters.order not in _ORDERS:
         raise ValidationFailed.single("order", _("Choose one of: %(choices)s.") % {"choices": ", ".join(_ORDERS)})
     qs = apply_filters(visible_complaints(request.auth), filters)
+    if filters.deadline:
+        if filters.deadline not in _DEADLINE_FILTERS:
+            raise ValidationFailed.single("deadline", _("Choose one of: %(choices)s.")
+                                          % {"choices": ", ".join(_DEADLINE_FILTERS)})
+        qs = _DEADLINE_FILTERS[filters.deadline](qs)
     ordering = _ORDERS[filters.order]
     if filters.cursor:
-        values = _decode(filters.cursor)
-        if len(values) != len(ordering):
-            raise ValidationFailed.single("cursor", _("This value is not valid."))
-        qs = qs.filter(_after(ordering, values))
+        qs = qs.filter(_after(ordering, _decode(filters.cursor, ordering)))
     rows = list(qs.select_related("customer", "problem_type", "department", "owner")
                 .order_by(*ordering)[: filters.limit + 1])
     more = len(rows) > filters.limit
@@ -164,8 +143,4 @@ def _after(ordering: tuple[str, ...], values: list) -> Q:
     (first, second), (v1, v2) = ordering, values
     f1, f2 = first.lstrip("-"), second.lstrip("-")
     op = "lt" if first.startswith("-") else "gt"
-    try:
-        v1 = datetime.fromisoformat(v1)
-    except (TypeError, ValueError):
-        raise HttpError(422, "cursor") from None
     return Q(**{f"{f1}__{op}": v1}) | Q(**{f1: v1, f"{f2}__{op}": v2})

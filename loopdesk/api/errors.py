@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -15,6 +18,12 @@ from loopdesk.core.errors import Conflict, NotAllowed, NotFound, ValidationFaile
 def _message(err: dict) -> str:
     kind = err.get("type", "")
     ctx = err.get("ctx") or {}
+    if kind == "string_pattern_mismatch":
+        name = str((err.get("loc") or ("",))[-1])
+        if name == "email":
+            return _("Enter a valid email address.")
+        if name == "phone":
+            return _("Enter a valid phone number.")
     if kind == "missing":
         return _("This field is required.")
     if kind in ("string_too_long", "too_long"):
@@ -44,12 +53,29 @@ def _message(err: dict) -> str:
     return _("This value is not valid.")
 
 
+_SOURCES = ("body", "query", "path", "form", "file", "header", "cookie")
+_PARAMS = ("payload", "filters", "data")
+
+
 def _path(loc) -> str:
     parts = [str(p) for p in loc]
-    # ("body", "payload", "customer", "phone") → "customer.phone"
-    while parts and parts[0] in ("body", "query", "path", "form", "file", "header", "payload", "data"):
+    # ("body", "payload", "customer", "phone") → "customer.phone"; ("file", "file") → "file"
+    if parts and parts[0] in _SOURCES:
+        parts.pop(0)
+    if parts and parts[0] in _PARAMS:
         parts.pop(0)
     return ".".join(parts) or "body"
+
+
+@contextmanager
+def field_names(**renames: str) -> Iterator[None]:
+    """Domain errors name a field by its meaning ("owner"); report it under the request's name ("owner_id")
+    so a client can put the message next to the input it came from."""
+    try:
+        yield
+    except ValidationFailed as exc:
+        exc.errors = {renames.get(k, k): v for k, v in exc.errors.items()}
+        raise
 
 
 def _body(detail: str, code: str, errors: dict | None = None) -> dict:

@@ -7,7 +7,7 @@ from ninja import Router, Schema
 from loopdesk.accounts.login import sign_in
 from loopdesk.accounts.models import ApiToken, Department, User
 from loopdesk.api import serialize
-from loopdesk.api.schemas import TokenIn, TokenOut
+from loopdesk.api.schemas import Strict, TokenIn, TokenOut
 from loopdesk.classification.models import ProblemType
 from loopdesk.classification.suggest import suggest
 from loopdesk.complaints.workflow import TRANSITIONS
@@ -67,7 +67,7 @@ def staff(request):
              "department": u.department.code if u.department_id else None} for u in rows]
 
 
-class SuggestIn(Schema):
+class SuggestIn(Strict):
     text: str
 
 

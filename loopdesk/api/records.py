@@ -4,11 +4,13 @@ attachments, and the audited reveal of the customer's contact data."""
 from __future__ import annotations
 
 from django.http import FileResponse
+from django.utils.translation import gettext as _
 from ninja import File, Router
 from ninja.files import UploadedFile
 
 from loopdesk.accounts.models import User
 from loopdesk.api import serialize
+from loopdesk.api.errors import field_names
 from loopdesk.api.schemas import (
     AttachmentOut,
     CommunicationIn,
@@ -16,7 +18,6 @@ from loopdesk.api.schemas import (
     ContactOut,
     NoteIn,
     NoteOut,
-    SatisfactionOut,
     SolutionIn,
     SolutionOut,
     SubTaskDoneIn,
@@ -26,7 +27,7 @@ from loopdesk.api.schemas import (
 from loopdesk.complaints import actions, attachments
 from loopdesk.complaints.access import access_complaint
 from loopdesk.complaints.models import SolutionStatus
-from loopdesk.core.errors import NotFound
+from loopdesk.core.errors import NotFound, ValidationFailed
 
 router = Router(tags=["records"])
 
@@ -66,7 +67,11 @@ def list_notes(request, number: str):
 
 @router.post("/complaints/{number}/notes", response={201: NoteOut})
 def add_note(request, number: str, payload: NoteIn):
-    owner = User.objects.filter(pk=payload.next_step_owner_id).first() if payload.next_step_owner_id else None
+    owner = None
+    if payload.next_step_owner_id is not None:
+        owner = User.objects.filter(pk=payload.next_step_owner_id, is_active=True).first()
+        if owner is None:
+            raise ValidationFailed.single("next_step_owner_id", _("Unknown user."))
     n = actions.add_note(number, actor=request.auth, text=payload.text, next_step=payload.next_step,
                          next_step_owner=owner, next_step_due=payload.next_step_due,
                          customer_visible=payload.customer_visible)
@@ -96,8 +101,9 @@ def list_subtasks(request, number: str):
 
 @router.post("/complaints/{number}/subtasks", response={201: SubTaskOut})
 def add_subtask(request, number: str, payload: SubTaskIn):
-    t = actions.add_subtask(number, actor=request.auth, title=payload.title, owner_id=payload.owner_id,
-                            due_at=payload.due_at, depends_on=payload.depends_on)
+    with field_names(owner="owner_id"):
+        t = actions.add_subtask(number, actor=request.auth, title=payload.title, owner_id=payload.owner_id,
+                                due_at=payload.due_at, depends_on=payload.depends_on)
     return 201, _subtask(t)
 
 
@@ -120,12 +126,6 @@ def propose_solution(request, number: str, payload: SolutionIn):
     return 201, _solution(s)
 
 
-@router.get("/complaints/{number}/satisfaction", response=list[SatisfactionOut])
-def list_satisfaction(request, number: str):
-    c = access_complaint(request.auth, number)
-    return [{k: getattr(s, k) for k in SatisfactionOut.model_fields} for s in c.satisfactions.all()]
-
-
 @router.get("/complaints/{number}/attachments", response=list[AttachmentOut])
 def list_attachments(request, number: str):
     c = access_complaint(request.auth, number)
@@ -141,9 +141,10 @@ def upload_attachment(request, number: str, file: File[UploadedFile]):
 def download_attachment(request, number: str, attachment_id: int):
     c = access_complaint(request.auth, number)
     att = c.attachments.filter(pk=attachment_id).first()
-    if att is None:
+    path = attachments.path_of(att) if att is not None else None
+    if path is None or not path.is_file():  # a row whose file was lost is a 404, not a 500
         raise NotFound()
-    response = FileResponse(open(attachments.path_of(att), "rb"), as_attachment=True,  # noqa: SIM115
+    response = FileResponse(open(path, "rb"), as_attachment=True,  # noqa: SIM115
                             filename=att.original_name, content_type=att.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'"

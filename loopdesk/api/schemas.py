@@ -4,15 +4,29 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Annotated, Any
 
 from ninja import Field, Schema
-from pydantic import AwareDatetime, ConfigDict
+from pydantic import AwareDatetime, BeforeValidator, ConfigDict
+from pydantic_core import PydanticCustomError
 
 from loopdesk.classification.models import CustomerLevel, Nature, Priority, Risk, Scope, Severity
 from loopdesk.complaints.models import Channel, CommChannel, CompensationKind, CustomerResponse, Direction
+from loopdesk.deadlines.schemas import DeadlineOut
 
 Short = str
 Amount = Decimal
+
+
+def _iso_text(value: Any) -> Any:
+    # Pydantic would read a bare number as seconds since 1970: 123 must not become a received time.
+    if value is not None and not isinstance(value, str | datetime):
+        raise PydanticCustomError("datetime_type", "Input should be a valid datetime")
+    return value
+
+
+# An ISO 8601 date-time with its time zone, e.g. 2026-11-23T09:30:00+08:00.
+Moment = Annotated[AwareDatetime, BeforeValidator(_iso_text)]
 
 
 class Strict(Schema):
@@ -34,12 +48,12 @@ class ComplaintIn(Strict):
     channel: Channel
     channel_ref: str = Field("", max_length=200)
     customer: CustomerIn
-    received_at: AwareDatetime | None = None
+    received_at: Moment | None = None
     subject: str = Field(..., min_length=1, max_length=200)
     description: str = Field(..., min_length=1, max_length=10000)
     facts: str = Field("", max_length=10000)
     core_demand: str = Field("", max_length=2000)
-    expected_resolution_at: AwareDatetime | None = None
+    expected_resolution_at: Moment | None = None
     compensation_amount: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
     compensation_kind: CompensationKind | None = None
     order_no: str = Field("", max_length=64)
@@ -128,6 +142,7 @@ class ComplaintDetail(ComplaintSummary):
     resolution_summary: str
     available_actions: list[str]
     suggestions: list[SuggestionOut] = []
+    deadlines: list[DeadlineOut] = []
 
 
 class Page(Schema):
@@ -152,7 +167,7 @@ class NoteIn(Strict):
     text: str = Field(..., max_length=5000)
     next_step: str = Field("", max_length=500)
     next_step_owner_id: int | None = None
-    next_step_due: AwareDatetime | None = None
+    next_step_due: Moment | None = None
     customer_visible: bool = False
 
 
@@ -172,7 +187,7 @@ class CommunicationIn(Strict):
     summary: str = Field(..., max_length=5000)
     customer_reaction: str = Field("", max_length=500)
     next_step: str = Field("", max_length=500)
-    at: AwareDatetime | None = None
+    at: Moment | None = None
     customer_visible: bool = True
 
 
@@ -221,13 +236,13 @@ class ReclassifyIn(Strict):
 
 class PriorityIn(Strict):
     priority: Priority
-    reason: str = Field(..., max_length=1000)
+    reason: str = Field(..., max_length=500)  # Complaint.priority_override_reason is 500
 
 
 class SubTaskIn(Strict):
     title: str = Field(..., max_length=200)
     owner_id: int
-    due_at: AwareDatetime | None = None
+    due_at: Moment | None = None
     depends_on: list[int] = []
 
 
@@ -253,7 +268,7 @@ class SolutionIn(Strict):
 
 class ApprovalIn(Strict):
     approve: bool
-    note: str = Field("", max_length=1000)
+    note: str = Field("", max_length=500)  # Solution.approval_note is 500
 
 
 class ResponseIn(Strict):
@@ -274,7 +289,7 @@ class SolutionOut(Schema):
 class DemandChangeIn(Strict):
     new_demand: str = Field(..., max_length=2000)
     confirmation: str = Field(..., max_length=500)
-    new_expected_at: AwareDatetime | None = None
+    new_expected_at: Moment | None = None
 
 
 class ResolveIn(Strict):
@@ -310,7 +325,8 @@ class VerifyIn(Strict):
 
 
 class CancelIn(Strict):
-    reason: str = Field(..., max_length=1000)
+    # Stored as "reason (duplicate_of)" in Complaint.cancel_reason, which is 500.
+    reason: str = Field(..., max_length=450)
     duplicate_of: str = Field("", max_length=40)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from loopdesk.complaints.access import available_actions, mask_email, mask_phone
 from loopdesk.complaints.models import Complaint, Event
+from loopdesk.deadlines.clocks import deadline_dicts
 
 
 def user_ref(u) -> dict | None:
@@ -48,6 +49,7 @@ def detail(c: Complaint, user, suggestions=None) -> dict:
         "archived_at": c.archived_at, "cancel_reason": c.cancel_reason, "resolution_summary": c.resolution_summary,
         "available_actions": [t.action for t in available_actions(user, c)],
         "suggestions": [s.__dict__ for s in suggestions or []],
+        "deadlines": deadline_dicts(c),
     })
     return out
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ninja import Router
 
 from loopdesk.api import serialize
+from loopdesk.api.errors import field_names
 from loopdesk.api.schemas import (
     ApprovalIn,
     AssignIn,
@@ -19,17 +20,28 @@ from loopdesk.api.schemas import (
     ReclassifyIn,
     ResolveIn,
     ResponseIn,
+    SatisfactionOut,
     Scores,
     VerifyIn,
 )
 from loopdesk.complaints import actions
 from loopdesk.complaints.access import access_complaint
+from loopdesk.complaints.models import Complaint
+from loopdesk.core.errors import NotFound
 
 router = Router(tags=["workflow"])
 
 
-def _out(request, number: str) -> dict:
-    return serialize.detail(access_complaint(request.auth, number), request.auth)
+def _out(request, number: str, changed: Complaint | None = None) -> dict:
+    """The complaint after the action. An assignment or handover can move it out of the caller's
+    sight; the change is done, so they get the record as they left it rather than a 404."""
+    try:
+        c = access_complaint(request.auth, number)
+    except NotFound:
+        if changed is None:
+            raise
+        c = changed
+    return serialize.detail(c, request.auth)
 
 
 @router.post("/complaints/{number}/accept", response=ComplaintDetail)
@@ -58,20 +70,23 @@ def resume(request, number: str, payload: OptionalNoteIn | None = None):
 
 @router.post("/complaints/{number}/assign", response=ComplaintDetail)
 def assign(request, number: str, payload: AssignIn):
-    actions.assign(number, actor=request.auth, owner_id=payload.owner_id, department_id=payload.department_id,
-                   note=payload.note)
-    return _out(request, number)
+    with field_names(owner="owner_id", department="department_id"):
+        c = actions.assign(number, actor=request.auth, owner_id=payload.owner_id,
+                           department_id=payload.department_id, note=payload.note)
+    return _out(request, number, c)
 
 
 @router.post("/complaints/{number}/handover", response=ComplaintDetail)
 def handover(request, number: str, payload: HandoverIn):
-    actions.handover(number, actor=request.auth, to_user_id=payload.to_user_id, reason=payload.reason)
-    return _out(request, number)
+    with field_names(to_user="to_user_id"):
+        c = actions.handover(number, actor=request.auth, to_user_id=payload.to_user_id, reason=payload.reason)
+    return _out(request, number, c)
 
 
 @router.post("/complaints/{number}/co-handlers", response=ComplaintDetail)
 def add_co_handler(request, number: str, payload: CoHandlerIn):
-    actions.add_co_handler(number, actor=request.auth, user_id=payload.user_id)
+    with field_names(user="user_id"):
+        actions.add_co_handler(number, actor=request.auth, user_id=payload.user_id)
     return _out(request, number)
 
 
@@ -79,8 +94,8 @@ def add_co_handler(request, number: str, payload: CoHandlerIn):
 def reclassify(request, number: str, payload: ReclassifyIn):
     changes = {k: (v.value if hasattr(v, "value") else v)
                for k, v in payload.dict(exclude={"note"}).items() if v is not None}
-    actions.reclassify(number, actor=request.auth, changes=changes, note=payload.note)
-    return _out(request, number)
+    c = actions.reclassify(number, actor=request.auth, changes=changes, note=payload.note)
+    return _out(request, number, c)
 
 
 @router.post("/complaints/{number}/priority", response=ComplaintDetail)
@@ -125,6 +140,14 @@ def record_satisfaction(request, number: str, payload: Scores):
     scores = payload.dict(exclude={"comment"})
     actions.record_satisfaction(number, actor=request.auth, scores=scores, comment=payload.comment)
     return _out(request, number)
+
+
+# Same path as the POST above: both must live in one router, or Django's first URL pattern
+# answers every method and the other gets 405.
+@router.get("/complaints/{number}/satisfaction", response=list[SatisfactionOut])
+def list_satisfaction(request, number: str):
+    c = access_complaint(request.auth, number)
+    return [{k: getattr(s, k) for k in SatisfactionOut.model_fields} for s in c.satisfactions.all()]
 
 
 @router.post("/complaints/{number}/verify", response=ComplaintDetail)

@@ -9,7 +9,7 @@ from loopdesk.classification.taxonomy import problem_types_by_code
 from loopdesk.core.memo import memo
 
 # Three or more exclamation marks read as strong emotion, which the SPEC treats as urgent.
-_EMOTION_MARKS = ("!!!", "！！！", "!!", "！！")
+_EMOTION_MARKS = ("!!!", "！！！")
 
 
 @dataclass

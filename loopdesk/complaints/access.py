@@ -29,6 +29,8 @@ def visible_complaints(user: User, qs: QuerySet[Complaint] | None = None) -> Que
         return qs
     works_on = (
         Q(owner=user)
+        # The registrar keeps sight of what they registered (the "registrar" relation grants actions).
+        | Q(registered_by=user)
         | Exists(Complaint.co_handlers.through.objects.filter(complaint_id=OuterRef("pk"), user_id=user.pk))
         | Exists(SubTask.objects.filter(complaint_id=OuterRef("pk"), owner_id=user.pk))
     )
@@ -83,6 +85,17 @@ def check_action(user: User, complaint: Complaint, action: str) -> Transition:
 def available_actions(user: User, complaint: Complaint) -> list[Transition]:
     rel = relations(user, complaint)
     return [t for t in TRANSITIONS.values() if complaint.status in t.sources and may(user, complaint, t, rel)]
+
+
+def may_by_role(user: User, action: str) -> bool:
+    """Whether the user's role alone grants the action (e.g. to offer bulk assignment in a list)."""
+    return user.is_authenticated and user.role in TRANSITIONS[action].roles
+
+
+def can_register(user: User) -> bool:
+    from loopdesk.complaints.intake import REGISTER_ROLES
+
+    return user.is_authenticated and user.role in REGISTER_ROLES
 
 
 def can_reveal_contact(user: User, complaint: Complaint) -> bool:

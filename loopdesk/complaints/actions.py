@@ -38,6 +38,8 @@ from loopdesk.complaints.models import (
 from loopdesk.complaints.timeline import event
 from loopdesk.core import config
 from loopdesk.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
+from loopdesk.escalation import service as escalation_service
+from loopdesk.escalation.models import Escalation
 from loopdesk.routing.engine import route
 
 MIN_NOTE_LENGTH = 10
@@ -155,7 +157,7 @@ def log_communication(number: str, *, actor: User, channel: str, direction: str,
     event(c, EventKind.COMMUNICATION, actor=actor, action="communicate", note=comm.summary,
           after={"channel": channel, "direction": direction, "reaction": customer_reaction, "next_step": next_step},
           customer_visible=customer_visible)
-    _changed(c, "communicate", actor)
+    _changed(c, "communicate", actor, direction=direction, communication_id=comm.pk)
     return comm
 
 
@@ -479,6 +481,7 @@ def _apply_satisfaction(c: Complaint, *, scores: dict[str, int], comment: str, s
                                     dissatisfied=dissatisfied, **scores)
     event(c, EventKind.SATISFACTION, actor=actor, action="record_satisfaction", note=comment,
           after={**scores, "source": source, "dissatisfied": dissatisfied})
+    _changed(c, "record_satisfaction", actor, source=source, dissatisfied=dissatisfied)
     if dissatisfied:
         # A dissatisfied customer reopens the complaint and it counts as a repeat complaint.
         c.reopen_count += 1
@@ -515,6 +518,8 @@ def verify(number: str, *, actor: User, passed: bool, note: str = "",
         errors: dict = {}
         _require(errors, "note", note, _("Say what failed verification."))
         _raise(errors)
+    if passed and checks and not all(checks.values()):
+        raise ValidationFailed.single("passed", _("A failed check cannot pass verification."))
     if passed and c.satisfactions.order_by("-id").values_list("dissatisfied", flat=True).first():
         raise Conflict(_("The customer's last rating was dissatisfied."))
     event(c, EventKind.VERIFICATION, actor=actor, action="verify", after={"passed": passed, **(checks or {})},
@@ -560,6 +565,22 @@ def cancel(number: str, *, actor: User, reason: str, duplicate_of: str = "") -> 
     _move(c, Status.CANCELLED, actor=actor, action="cancel", note=note,
           fields={"cancelled_at": timezone.now(), "cancel_reason": note})
     return c
+
+
+# --- escalation ------------------------------------------------------------------------------
+
+@transaction.atomic
+def escalate(number: str, *, actor: User, reason: str, to_level: int | None = None,
+             customer_told: bool = False) -> Escalation:
+    """Hand the complaint up a level (default: the next one) with a reason (SPEC §6)."""
+    errors: dict = {}
+    _require(errors, "reason", reason, _("Say why the complaint is escalated."))
+    if to_level is not None and not 1 <= to_level <= 3:
+        errors["to_level"] = [_("Choose L1, L2 or L3.")]
+    _raise(errors)
+    c = _locked(actor, number, "escalate")
+    return escalation_service.escalate(c, to_level=to_level, reason=reason.strip(), trigger="manual", actor=actor,
+                                       customer_told=customer_told)
 
 
 # --- personal data ---------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import filetype
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -37,8 +38,9 @@ def validate_upload(upload: UploadedFile) -> str:
     if upload.size is None or upload.size == 0:
         raise ValidationFailed.single("file", _("The file is empty."))
     if upload.size > _max_bytes():
+        # filesizeformat: a limit under 1 MB must not read "larger than 0 MB".
         raise ValidationFailed.single(
-            "file", _("The file is larger than %(mb)d MB.") % {"mb": _max_bytes() // (1024 * 1024)})
+            "file", _("The file is larger than %(size)s.") % {"size": filesizeformat(_max_bytes())})
     head = upload.read(8192)
     upload.seek(0)
     kind = filetype.guess(head)

@@ -97,23 +97,31 @@ def _validate(data: IntakeInput, now: datetime) -> ProblemType | None:
     return problem_type
 
 
-def _match_customer(c: CustomerInput) -> Customer:
+def existing_customer(c: CustomerInput) -> Customer | None:
+    """The known customer these details belong to (member no., then phone, then email), if any."""
     if not c.anonymous:
         for key in ("member_no", "phone", "email"):
             value = getattr(c, key)
             if value:
                 found = Customer.objects.filter(**{key: value}, anonymous=False).order_by("id").first()
                 if found:
-                    changed = [f for f in ("name", "phone", "email", "member_no", "region", "industry")
-                               if getattr(c, f) and not getattr(found, f)]
-                    for f in changed:
-                        setattr(found, f, getattr(c, f))
-                    if c.level == CustomerLevel.VIP and found.level != CustomerLevel.VIP:
-                        found.level = CustomerLevel.VIP
-                        changed.append("level")
-                    if changed:
-                        found.save(update_fields=changed)
                     return found
+    return None
+
+
+def _match_customer(c: CustomerInput) -> Customer:
+    found = existing_customer(c)
+    if found:
+        changed = [f for f in ("name", "phone", "email", "member_no", "region", "industry")
+                   if getattr(c, f) and not getattr(found, f)]
+        for f in changed:
+            setattr(found, f, getattr(c, f))
+        if c.level == CustomerLevel.VIP and found.level != CustomerLevel.VIP:
+            found.level = CustomerLevel.VIP
+            changed.append("level")
+        if changed:
+            found.save(update_fields=changed)
+        return found
     return Customer.objects.create(
         name=c.name, anonymous=c.anonymous, phone="" if c.anonymous else c.phone,
         email="" if c.anonymous else c.email, member_no="" if c.anonymous else c.member_no,
@@ -140,11 +148,21 @@ def searchable(c: Complaint) -> str:
                       c.customer.name if c.customer_id else "")
 
 
+def _intake_key(actor: User | None, idempotency_key: str) -> str | None:
+    return f"{actor.pk if actor else 'portal'}:{idempotency_key}" if idempotency_key else None
+
+
+def already_registered(actor: User | None, idempotency_key: str) -> Complaint | None:
+    """The complaint an earlier submission with this key created, if any (a double-submit)."""
+    key = _intake_key(actor, idempotency_key)
+    return Complaint.objects.filter(intake_key=key).first() if key else None
+
+
 def register_complaint(data: IntakeInput, *, actor: User | None, idempotency_key: str = "") -> IntakeResult:
     """Register one complaint. With a key, a retry returns the first complaint and creates nothing."""
     if actor is not None and actor.role not in REGISTER_ROLES:
         raise NotAllowed(_("Your role may not register complaints."))
-    intake_key = f"{actor.pk if actor else 'portal'}:{idempotency_key}" if idempotency_key else None
+    intake_key = _intake_key(actor, idempotency_key)
     if intake_key:
         existing = Complaint.objects.filter(intake_key=intake_key).first()
         if existing:

@@ -20,6 +20,7 @@ from loopdesk.core import config
 from loopdesk.core.errors import ValidationFailed
 
 RESETS = ("daily", "monthly", "yearly", "never")
+MAX_LENGTH = 40  # Complaint.number
 _PERIOD_KEY = {"daily": "%Y%m%d", "monthly": "%Y%m", "yearly": "%Y", "never": "all"}
 # Date directives that make a number unique within each reset period.
 _NEEDS = {"daily": ({"d", "j"}, {"m", "j"}), "monthly": ({"m", "b", "B"},), "yearly": (), "never": ()}
@@ -50,22 +51,27 @@ def validate_format(fmt: str, reset: str, per_channel: bool) -> None:
             break
     if not errors:
         try:
-            fmt.format(date=timezone.localtime(), channel="TEL", seq=1)
+            sample = fmt.format(date=timezone.localtime(), channel="PLAT", seq=1)
         except (ValueError, KeyError, IndexError):
             errors["format"] = [_("The format is not valid.")]
+        else:
+            if len(sample) > MAX_LENGTH:
+                errors["format"] = [_("A number may be at most %(n)d characters long.") % {"n": MAX_LENGTH}]
     if errors:
         raise ValidationFailed(errors)
 
 
 def _next_serial(scope: str) -> int:
     table = "complaints_numbersequence"
+    own_tx = not connection.in_atomic_block
     with transaction.atomic(), connection.cursor() as cursor:
+        if own_tx and connection.vendor == "postgresql":
+            # No fsync wait for the counter alone: WAL is flushed in order, so any complaint that commits
+            # durably with this serial also makes the counter durable; a lost counter was never used.
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
         cursor.execute(
-            f"INSERT INTO {table} (scope, last_value) VALUES (%s, 0) ON CONFLICT (scope) DO NOTHING",  # noqa: S608
-            [scope],
-        )
-        cursor.execute(
-            f"UPDATE {table} SET last_value = last_value + 1 WHERE scope = %s RETURNING last_value",  # noqa: S608
+            f"INSERT INTO {table} (scope, last_value) VALUES (%s, 1) ON CONFLICT (scope) "  # noqa: S608
+            f"DO UPDATE SET last_value = {table}.last_value + 1 RETURNING last_value",
             [scope],
         )
         return cursor.fetchone()[0]
@@ -78,4 +84,11 @@ def next_number(channel: str, at: datetime | None = None) -> str:
     local = timezone.localtime(at or timezone.now())
     period = local.strftime(_PERIOD_KEY[reset]) if reset != "never" else "all"
     scope = f"{fmt}|{period}|{channel if per_channel else '*'}"
-    return fmt.format(date=local, channel=channel, seq=_next_serial(scope))
+    # A reconfigured format/reset/per-channel starts a new scope whose serials may render numbers
+    # already given under the old one: skip those, never reuse.
+    from loopdesk.complaints.models import Complaint
+
+    while True:
+        number = fmt.format(date=local, channel=channel, seq=_next_serial(scope))
+        if not Complaint.objects.filter(number=number).exists():
+            return number

@@ -78,6 +78,8 @@ TRANSITIONS: dict[str, Transition] = {t.action: t for t in [
     _t("add_subtask", _("Add sub-task"), (*HANDLING, S.REOPENED), None, SUP, ("owner",)),
     _t("complete_subtask", _("Complete sub-task"), ALL_ACTIVE, None, SUP, ("owner", "subtask_owner")),
     _t("change_demand", _("Record demand change"), ALL_ACTIVE, None, (*SUP, Role.AGENT), ("owner",)),
+    # Frontline escalates what it cannot solve; monitors escalate what lags (SPEC §6).
+    _t("escalate", _("Escalate"), ALL_ACTIVE, None, (*SUP, Role.AGENT, Role.MANAGER, Role.MONITOR), ("worker",)),
 ]}
 
 

@@ -49,7 +49,7 @@ def _pick(rule: RoutingRule) -> User | None:
         return None
     # One grouped count over the (owner, status) index; people with no open complaint count 0.
     loads = dict(Complaint.objects.filter(owner_id__in=ids, status__in=OPEN_STATUSES)
-                 .values_list("owner_id").annotate(n=Count("id")).values_list("owner_id", "n"))
+                 .values_list("owner_id").annotate(n=Count("*")).values_list("owner_id", "n"))
     return User.objects.get(pk=min(ids, key=lambda i: (loads.get(i, 0), i)))
 
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from loopdesk.complaints.models.complaint import CompensationKind
 
@@ -32,7 +33,7 @@ class Note(models.Model):
 class SubTaskStatus(models.TextChoices):
     OPEN = "open", _("Open")
     DONE = "done", _("Done")
-    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED = "cancelled", pgettext_lazy("sub-task status", "Cancelled")
 
 
 class SubTask(models.Model):
@@ -93,7 +94,7 @@ class SolutionStatus(models.TextChoices):
 
 
 class CustomerResponse(models.TextChoices):
-    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED = "accepted", pgettext_lazy("customer response", "Accepted")
     PARTIAL = "partial", _("Partially accepted")
     REJECTED = "rejected", _("Not accepted")
 
