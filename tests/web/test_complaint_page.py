@@ -7,6 +7,7 @@ import re
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from loopdesk.accounts.models import AuditLog
@@ -66,6 +67,21 @@ def test_the_timeline_shows_who_did_what_before_and_after(org, browser, complain
     timeline = html[html.index('id="timeline"'):]
     assert "Registered" in timeline and "Amy" in timeline
     assert re.search(r"<del>New</del> → <ins>Accepted</ins>", timeline)
+
+
+def test_the_timeline_reads_in_words_and_names_not_codes(org, browser, complaint):
+    c = complaint("accepted")
+    zh = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    zh.force_login(org.hank)
+    for client, words in ((browser("hank"), ["department", "Logistics coordination", "owner", "Hank",
+                                             "routed", "deadlines set", "acceptance"]),
+                          (zh, ["部门", "物流协调部", "负责人", "分派", "设定时效", "受理时限"])):
+        html = client.get(f"/complaints/{c.number}").content.decode()
+        timeline = html[html.index('id="timeline"'):html.index("</ol>", html.index('id="timeline"'))]
+        for word in words:
+            assert word in timeline, word
+        # Stored codes (department code, username, action code) are never shown raw.
+        assert ">logistics<" not in timeline and ">hank<" not in timeline and "deadlines_set" not in timeline
 
 
 def test_it_shows_notes_communications_sub_tasks_solutions_and_satisfaction(org, browser, complaint):

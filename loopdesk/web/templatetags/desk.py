@@ -2,31 +2,18 @@
 
 from __future__ import annotations
 
-import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django import template
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from loopdesk.classification.models import Nature, Priority, Risk, Scope, Severity
-from loopdesk.classification.taxonomy import problem_types_by_code
 from loopdesk.complaints import access
-from loopdesk.complaints.models import Channel, Status
-from loopdesk.complaints.workflow import TRANSITIONS
+from loopdesk.web import timeline
 from loopdesk.web.forms.widgets import render_field
 
 register = template.Library()
-_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)$")
-
-# Values on the timeline that have a translated label.
-_CHOICES: dict[str, Any] = {
-    "status": Status, "priority": Priority, "severity": Severity, "scope": Scope, "risk": Risk, "nature": Nature,
-    "channel": Channel,
-}
 
 
 @register.filter
@@ -66,44 +53,7 @@ def duration(delta: timedelta | None) -> str:
 
 @register.filter
 def action_label(action: str) -> str:
-    t = TRANSITIONS.get(action)
-    return str(t.label) if t else action.replace("_", " ")
-
-
-def _value(key: str, value: Any) -> str:
-    if value is None or value == "":
-        return "—"
-    choices = _CHOICES.get(key)
-    if choices is not None and value in choices.values:
-        return str(choices(value).label)
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value) or "—"
-    if key == "problem_type" and isinstance(value, str):
-        pt = problem_types_by_code().get(value)
-        return pt.display_name if pt else value
-    if isinstance(value, str) and _ISO.match(value):
-        try:
-            return date_format(timezone.localtime(datetime.fromisoformat(value)), "Y-m-d H:i")
-        except ValueError:
-            return value
-    return str(value)
-
-
-@register.simple_tag
-def changes(before: Any, after: Any) -> list[dict[str, str]]:
-    """An event's before → after as rows: [{"field", "before", "after"}]."""
-    before = before if isinstance(before, dict) else {}
-    after = after if isinstance(after, dict) else {}
-    rows = []
-    for key in dict.fromkeys([*before, *after]):
-        if key == "id":
-            continue
-        rows.append({"field": key.replace("_", " "),
-                     "before": _value(key, before.get(key)) if key in before else "",
-                     "after": _value(key, after.get(key)) if key in after else ""})
-    return rows
+    return timeline.action_label(action)
 
 
 @register.filter

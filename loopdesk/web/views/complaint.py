@@ -14,7 +14,7 @@ from loopdesk.complaints import actions
 from loopdesk.complaints.access import access_complaint, available_actions, can_reveal_contact
 from loopdesk.complaints.models import Complaint, SubTaskStatus
 from loopdesk.core.errors import DomainError, NotFound
-from loopdesk.web import clocks, listing
+from loopdesk.web import clocks, listing, timeline
 from loopdesk.web.forms.actions import AttachForm, CompleteSubTaskForm
 from loopdesk.web.views.act import SPECS
 from loopdesk.web.views.common import client_ip, refused, staff_view
@@ -69,7 +69,7 @@ def render_page(request: HttpRequest, c: Complaint, *, bound: dict | None = None
         "groups": groups,
         "attach_form": form_for("attach", cls=AttachForm) if "attach" in available else None,
         "refusal": refusal,
-        "events": list(c.events.select_related("actor")),
+        "events": timeline.present(list(c.events.select_related("actor"))),
         "notes": list(c.notes.select_related("author", "next_step_owner")),
         "communications": list(c.communications.select_related("author")),
         "subtasks": subtasks,
