@@ -125,7 +125,7 @@ def test_a_new_link_retires_the_earlier_one(resolved):
     signing.dumps({"n": "guessed-nonce"}, salt="loopdesk.survey"),
     signing.dumps({"n": "x"}, salt="another.salt"),
     "",
-])
+], ids=["garbage", "guessed-nonce", "other-salt", "empty"])  # stable ids: the signed tokens embed the time
 def test_a_forged_survey_link_is_not_found(token, resolved):
     with pytest.raises(NotFound):
         actions.submit_survey(token, scores=HAPPY)
