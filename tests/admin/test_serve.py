@@ -71,7 +71,8 @@ def _free_port() -> int:
 
 
 def _get(url: str) -> tuple[int, bytes]:
-    with urllib.request.urlopen(url, timeout=10) as r:  # noqa: S310 — a local test server
+    # Generous: the first request makes a fresh worker import the whole app, slow on a busy CI machine.
+    with urllib.request.urlopen(url, timeout=60) as r:  # noqa: S310 — a local test server
         return r.status, r.read()
 
 
