@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import base64
 import json
-from datetime import datetime
+from datetime import UTC, datetime
+from decimal import Decimal
 
+from django.db import OperationalError, connection, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
@@ -16,6 +18,8 @@ from loopdesk.api.schemas import ComplaintDetail, ComplaintIn, EventOut, Page
 from loopdesk.complaints.access import access_complaint, visible_complaints
 from loopdesk.complaints.filters import apply_filters
 from loopdesk.complaints.intake import CustomerInput, IntakeInput, register_complaint
+from loopdesk.complaints.models import Complaint
+from loopdesk.core import textsearch
 from loopdesk.core.errors import ValidationFailed
 from loopdesk.deadlines import clocks
 
@@ -34,8 +38,24 @@ def create_complaint(request, payload: ComplaintIn):
     data = {k: (v.value if hasattr(v, "value") else v) for k, v in data.items()}
     data["compensation_kind"] = data.get("compensation_kind") or ""
     result = register_complaint(IntakeInput(customer=customer, **data), actor=request.auth, idempotency_key=key)
+    if result.created:
+        # Answer from the objects intake already holds (the registrar always sees what they registered)
+        # instead of reading the complaint, its co-handlers, relations and repeat back: 4–5 queries fewer.
+        return 201, serialize.detail(_as_read(result.complaint), request.auth, result.suggestions, new=True)
     c = access_complaint(request.auth, result.complaint.number)
-    return (201 if result.created else 200), serialize.detail(c, request.auth, result.suggestions)
+    return 200, serialize.detail(c, request.auth, result.suggestions)
+
+
+def _as_read(c: Complaint) -> Complaint:
+    """The saved complaint with its values as the database returns them: times in UTC, amounts in cents."""
+    for name in ("received_at", "registered_at", "expected_resolution_at"):
+        value = getattr(c, name)
+        if value is not None:
+            setattr(c, name, value.astimezone(UTC))
+    if c.compensation_amount is not None:
+        places = Complaint._meta.get_field("compensation_amount").decimal_places
+        c.compensation_amount = Decimal(c.compensation_amount).quantize(Decimal(1).scaleb(-places))
+    return c
 
 
 @router.get("/complaints/{number}", response=ComplaintDetail)
@@ -110,28 +130,57 @@ def list_complaints(request, filters: Query[ListFilters]):
         raise ValidationFailed.single("limit", _("The number is out of range."))
     if filters.order not in _ORDERS:
         raise ValidationFailed.single("order", _("Choose one of: %(choices)s.") % {"choices": ", ".join(_ORDERS)})
-    qs = apply_filters(visible_complaints(request.auth), filters)
-    if filters.deadline:
-        if filters.deadline not in _DEADLINE_FILTERS:
-            raise ValidationFailed.single("deadline", _("Choose one of: %(choices)s.")
-                                          % {"choices": ", ".join(_DEADLINE_FILTERS)})
-        qs = _DEADLINE_FILTERS[filters.deadline](qs)
+    if filters.deadline and filters.deadline not in _DEADLINE_FILTERS:
+        raise ValidationFailed.single("deadline", _("Choose one of: %(choices)s.")
+                                      % {"choices": ", ".join(_DEADLINE_FILTERS)})
     ordering = _ORDERS[filters.order]
-    if filters.cursor:
-        qs = qs.filter(_after(ordering, _decode(filters.cursor, ordering)))
-    rows = list(qs.select_related("customer", "problem_type", "department", "owner")
-                .order_by(*ordering)[: filters.limit + 1])
+    after = _after(ordering, _decode(filters.cursor, ordering)) if filters.cursor else None
+
+    def fetch(search_through_index: bool | None = None) -> list[dict]:
+        qs = apply_filters(visible_complaints(request.auth), filters, search_through_index=search_through_index)
+        if filters.deadline:
+            qs = _DEADLINE_FILTERS[filters.deadline](qs)
+        if after is not None:
+            qs = qs.filter(after)
+        return serialize.summary_rows(qs.order_by(*ordering)[: filters.limit + 1])
+
+    if filters.q and connection.vendor == "postgresql" and not textsearch.through_index(filters.q):
+        rows = _within_budget(fetch)
+    else:
+        rows = fetch()
     more = len(rows) > filters.limit
     rows = rows[: filters.limit]
     next_cursor = None
     if more and rows:
         last = rows[-1]
         next_cursor = _encode([_cursor_value(last, o) for o in ordering])
-    return {"items": [serialize.summary(c) for c in rows], "next_cursor": next_cursor}
+    return {"items": serialize.summaries(rows), "next_cursor": next_cursor}
 
 
-def _cursor_value(c, order: str):
-    value = getattr(c, order.lstrip("-"))
+# A one-word search is left to the planner, which walks the newest rows until the page is full:
+# fast unless the word's rows are all old, when it reads most of the table. Past this budget the
+# page is fetched again matching through the GIN index (the same rows; time bounded by the matches).
+SEARCH_BUDGET_MS = 300
+_QUERY_CANCELED = "57014"
+
+
+def _within_budget(fetch):
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('statement_timeout', %s, true)", [f"{SEARCH_BUDGET_MS}ms"])
+            rows = fetch()
+            # The block only read: rolling it back also ends the budget, within an outer transaction too.
+            transaction.set_rollback(True)
+            return rows
+    except OperationalError as exc:
+        if getattr(exc.__cause__, "sqlstate", None) != _QUERY_CANCELED:
+            raise
+    return fetch(search_through_index=True)
+
+
+def _cursor_value(row: dict, order: str):
+    value = row[order.lstrip("-")]
     return value.isoformat() if isinstance(value, datetime) else value
 
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from loopdesk.complaints.access import available_actions, mask_email, mask_phone
-from loopdesk.complaints.models import Complaint, Event
+from django.db.models import QuerySet
+from django.utils.translation import get_language
+
+from loopdesk.complaints.access import available_actions, mask_email, mask_phone, may
+from loopdesk.complaints.models import Complaint, Event, Status
+from loopdesk.complaints.workflow import TRANSITIONS
 from loopdesk.deadlines.clocks import deadline_dicts
 
 
@@ -34,7 +38,75 @@ def summary(c: Complaint) -> dict:
     }
 
 
-def detail(c: Complaint, user, suggestions=None) -> dict:
+# The columns `summary_row` reads: a list page is built from plain values, without model instances
+# (five per row with the joined customer, type, department and owner).
+SUMMARY_VALUES = (
+    "id", "number", "status", "channel", "subject", "priority", "severity", "risk", "received_at",
+    "registered_at", "is_repeat", "escalation_level",
+    "problem_type_id", "problem_type__code", "problem_type__name_zh", "problem_type__name_en",
+    "department_id", "department__code", "department__name_zh",
+    "owner_id", "owner__username", "owner__display_name",
+    "customer_id", "customer__name", "customer__anonymous", "customer__phone", "customer__email",
+    "customer__member_no", "customer__region", "customer__level",
+)
+
+
+def summary_rows(qs: QuerySet[Complaint]) -> list[dict]:
+    """The rows of an ordered, sliced complaint query as `values()` dicts for `summary_row`."""
+    return list(qs.values(*SUMMARY_VALUES))
+
+
+def summary_row(v: dict, status_labels: dict[str, str], english: bool) -> dict:
+    """`summary()` of a `summary_rows` row, field for field (same names, masks and labels)."""
+    phone, email = v["customer__phone"], v["customer__email"]
+    return {
+        "number": v["number"], "status": v["status"], "status_label": status_labels.get(v["status"], v["status"]),
+        "channel": v["channel"], "subject": v["subject"], "priority": v["priority"], "severity": v["severity"],
+        "risk": v["risk"],
+        "problem_type": None if v["problem_type_id"] is None else {
+            "id": v["problem_type_id"], "code": v["problem_type__code"],
+            "name": v["problem_type__name_en"] if english else v["problem_type__name_zh"]},
+        # ref(): a department has no display_name, so its name is str(department), the Chinese name.
+        "department": None if v["department_id"] is None else {
+            "id": v["department_id"], "code": v["department__code"], "name": v["department__name_zh"]},
+        "owner": None if v["owner_id"] is None else {
+            "id": v["owner_id"], "username": v["owner__username"],
+            "name": v["owner__display_name"] or v["owner__username"]},
+        "customer": {"id": v["customer_id"], "name": v["customer__name"], "anonymous": v["customer__anonymous"],
+                     "phone": mask_phone(phone) if phone else "", "email": mask_email(email) if email else "",
+                     "member_no": v["customer__member_no"], "region": v["customer__region"],
+                     "level": v["customer__level"]},
+        "received_at": v["received_at"], "registered_at": v["registered_at"], "is_repeat": v["is_repeat"],
+        "escalation_level": v["escalation_level"],
+    }
+
+
+def summaries(rows: list[dict]) -> list[dict]:
+    # Labels are translated once per page (get_status_display would hash all eleven per row).
+    labels = {value: str(label) for value, label in Status.choices}
+    english = (get_language() or "").startswith("en")
+    return [summary_row(v, labels, english) for v in rows]
+
+
+def _relations_of_new(user, c: Complaint) -> set[str]:
+    """access.relations() of a complaint registered in this request: it has no co-handlers or sub-tasks yet."""
+    rel: set[str] = set()
+    if c.owner_id == user.pk:
+        rel |= {"owner", "worker"}
+    if c.registered_by_id == user.pk:
+        rel.add("registrar")
+    return rel
+
+
+def detail(c: Complaint, user, suggestions=None, *, new: bool = False) -> dict:
+    """`new`: c was just registered by this request, so nothing else can be attached to it yet."""
+    if new:
+        rel = _relations_of_new(user, c)
+        actions = [t.action for t in TRANSITIONS.values() if c.status in t.sources and may(user, c, t, rel)]
+        co_handlers = []
+    else:
+        actions = [t.action for t in available_actions(user, c)]
+        co_handlers = [user_ref(u) for u in c.co_handlers.all()]
     out = summary(c)
     out.update({
         "channel_ref": c.channel_ref, "order_no": c.order_no, "product": c.product, "region": c.region,
@@ -42,12 +114,12 @@ def detail(c: Complaint, user, suggestions=None) -> dict:
         "expected_resolution_at": c.expected_resolution_at, "compensation_amount": c.compensation_amount,
         "compensation_kind": c.compensation_kind, "nature": c.nature, "scope": c.scope,
         "priority_override_reason": c.priority_override_reason,
-        "co_handlers": [user_ref(u) for u in c.co_handlers.all()],
+        "co_handlers": co_handlers,
         "repeat_of": c.repeat_of.number if c.repeat_of_id else None, "reopen_count": c.reopen_count,
         "registration_delay_seconds": c.registration_delay_seconds, "accepted_at": c.accepted_at,
         "first_response_at": c.first_response_at, "resolved_at": c.resolved_at, "closed_at": c.closed_at,
         "archived_at": c.archived_at, "cancel_reason": c.cancel_reason, "resolution_summary": c.resolution_summary,
-        "available_actions": [t.action for t in available_actions(user, c)],
+        "available_actions": actions,
         "suggestions": [s.__dict__ for s in suggestions or []],
         "deadlines": deadline_dicts(c),
     })

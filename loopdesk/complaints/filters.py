@@ -11,7 +11,7 @@ from datetime import datetime
 
 from django.db.models import Q, QuerySet
 
-from loopdesk.classification.models import ProblemType
+from loopdesk.classification.taxonomy import problem_types_by_code
 from loopdesk.core.textsearch import search
 
 MAX_QUERY_LENGTH = 200
@@ -43,16 +43,19 @@ def csv(value: str) -> list[str]:
     return [v.strip() for v in value.split(",") if v.strip()]
 
 
-def apply_filters(qs: QuerySet, f: object) -> QuerySet:
+def apply_filters(qs: QuerySet, f: object, *, search_through_index: bool | None = None) -> QuerySet:
+    """`search_through_index`: see `textsearch.search(use_index=…)`; None lets it decide."""
+
     def get(name: str):
         return getattr(f, name, None)
 
     if get("status"):
         qs = qs.filter(status__in=csv(get("status")))
     if get("problem_type"):
-        codes = csv(get("problem_type"))
-        ids = list(ProblemType.objects.filter(Q(code__in=codes) | Q(parent__code__in=codes))
-                   .values_list("id", flat=True))
+        codes = set(csv(get("problem_type")))
+        # The taxonomy memoised per process (as intake reads it), not a query per list page.
+        ids = [p.pk for p in problem_types_by_code().values()
+               if p.code in codes or (p.parent_id and p.parent.code in codes)]
         qs = qs.filter(problem_type_id__in=ids)
     if get("priority"):
         qs = qs.filter(priority__in=csv(get("priority")))
@@ -84,5 +87,6 @@ def apply_filters(qs: QuerySet, f: object) -> QuerySet:
         if get(name):
             qs = qs.filter(**{f"{field}__{lookup}": get(name)})
     if get("q"):
-        qs = search(qs, get("q")[:MAX_QUERY_LENGTH])
+        # search_vector: the stored to_tsvector of search_text (PostgreSQL, migration 0004).
+        qs = search(qs, get("q")[:MAX_QUERY_LENGTH], use_index=search_through_index, vector="search_vector")
     return qs
