@@ -26,5 +26,9 @@ _SWEEP, _POLL = _every("LOOPDESK_SWEEP_INTERVAL", 30), _every("LOOPDESK_OUTBOX_P
 # A task that waited longer than its period is dropped: the next one does the same work.
 app.conf.beat_schedule = {
     "monitor-sweep": {"task": "loopdesk.sweep", "schedule": _SWEEP, "options": {"expires": _SWEEP}},
+    # Burst alerts and daily data checks; the task runs only what is due (claimed in the database).
+    "monitoring-scans": {"task": "loopdesk.monitor", "schedule": 60.0, "options": {"expires": 60.0}},
     "deliver-outbox": {"task": "loopdesk.deliver", "schedule": _POLL, "options": {"expires": max(_POLL, 5)}},
+    # Monthly archiving and retention: due rows are found by date, so an hourly pass acts soon after midnight.
+    "archive-closed": {"task": "loopdesk.archive", "schedule": 3600.0, "options": {"expires": 3600.0}},
 }

@@ -18,6 +18,19 @@ DEFAULTS: dict[str, Any] = {
     # Compensation above this amount (CNY) needs a supervisor's approval.
     "solution.approval_threshold": "500.00",
     "survey.valid_days": 7,
+    # Closed complaints are archived this many days after closing; 0: those closed before the start of
+    # the previous month (a whole calendar month later). See loopdesk.complaints.archiving.
+    "archive.after_days": 0,
+    # Archived complaints lose their personal data this many years after closing; 0: never.
+    "retention.years": 3,
+    # Burst alerts (loopdesk/monitoring/burst.py): count in the last window vs the same-length windows before.
+    "burst.window_hours": 24,
+    "burst.history_windows": 28,
+    "burst.k": 3.0,
+    "burst.min_count": 5,
+    # Likely duplicates (loopdesk/monitoring/checks.py): same customer + type + similar text within this time.
+    "checks.duplicate_window_hours": 72,
+    "checks.duplicate_similarity": 0.6,
 }
 
 

@@ -345,7 +345,8 @@ def on_complaint_change(complaint: Complaint, action: str, actor: Any, **details
     """React to a domain action inside its transaction (registered in DeadlinesConfig.ready)."""
     if action == "escalate":
         return  # the escalation service re-arms its own clocks
-    clocks = Clocks(complaint)
+    # A complaint being registered has no deadline rows yet: skip reading them.
+    clocks = Clocks(complaint, rows=[] if action == "register" else None)
     handler = _HANDLERS.get(action)
     if handler is not None:
         handler(clocks, actor, details)
@@ -355,11 +356,25 @@ def on_complaint_change(complaint: Complaint, action: str, actor: Any, **details
         _reopen(clocks, actor, action)
     elif action in OWNER_CHANGE:
         _owner_changed(clocks)
+    _reviewed(clocks, actor)
     if complaint.last_progress_at:
         clocks.restart_progress(complaint.last_progress_at)
     if complaint.first_response_at:
         clocks.complete(K.FIRST_RESPONSE, complaint.first_response_at)
     clocks.save()
+
+
+# Who counts as having reviewed an escalation at each level: anything they do on the complaint.
+_REVIEWERS = {1: {"supervisor", "manager", "admin"}, 2: {"manager", "admin"}, 3: {"manager", "admin"}}
+
+
+def _reviewed(clocks: Clocks, actor) -> None:
+    row = clocks.live(K.REVIEW)
+    if row is None or actor is None:
+        return
+    level = int(row.meta.get("level", 1))
+    if actor.username == row.meta.get("person") or getattr(actor, "role", "") in _REVIEWERS.get(level, set()):
+        clocks.complete(K.REVIEW)
 
 
 def _register(clocks: Clocks, actor, details) -> None:

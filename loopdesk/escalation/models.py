@@ -23,6 +23,7 @@ class Trigger(models.TextChoices):
     PROGRESS = "progress", _("No progress update")
     RISK = "risk", _("High risk or large amount")
     REPEAT = "repeat", _("Customer complains again")
+    REVIEW = "review", _("Escalation not reviewed in time")
 
 
 class Escalation(models.Model):

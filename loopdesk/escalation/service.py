@@ -6,7 +6,7 @@ new level, the timeline event, the re-armed deadline and the notifications commi
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import connection
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from loopdesk.complaints import hooks
 from loopdesk.complaints.models import Complaint, Event, EventKind
 from loopdesk.core.errors import Conflict, ValidationFailed
+from loopdesk.deadlines import conf as deadline_conf
 from loopdesk.deadlines.engine import Clocks
 from loopdesk.deadlines.models import Deadline, DeadlineKind, DeadlineState
 from loopdesk.escalation.models import Escalation, Level
@@ -90,6 +91,10 @@ def escalate(complaint: Complaint, *, to_level: int | None = None, reason: str, 
         resolution = clocks.live(DeadlineKind.RESOLUTION)
         new_due = resolution.due_at if resolution is not None and resolution.state == DeadlineState.RUNNING else None
 
+    # Someone at the new level must look at it soon; the sweep escalates again if nobody does.
+    clocks.complete(DeadlineKind.REVIEW)  # escalating again ends the previous level's review
+    clocks.watch(DeadlineKind.REVIEW, now + timedelta(minutes=deadline_conf.review_minutes(to_level)),
+                 level=to_level, person=to_user.username if to_user else None)
     c.escalation_level = to_level
     esc = Escalation(complaint=c, at=now, trigger=trigger, reason=reason, from_level=from_level, to_level=to_level,
                      from_user=from_user, to_user=to_user, new_due_at=new_due, customer_told=customer_told,

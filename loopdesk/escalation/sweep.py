@@ -29,6 +29,7 @@ from loopdesk.escalation import conf
 from loopdesk.escalation.models import Trigger
 from loopdesk.escalation.service import TOP, Writes, escalate
 from loopdesk.escalation.targets import Targets
+from loopdesk.monitoring.alerts import AlertLog
 from loopdesk.notifications.outbox import Outbox
 
 log = logging.getLogger(__name__)
@@ -73,6 +74,7 @@ class Sweep:
         self.targets = Targets()
         self.box = Outbox()
         self.writes = Writes()
+        self.alerts = AlertLog()  # the monitor's alert list, written with the batch
         self._cal: BusinessCalendar | None = None
         self._skipped: set[int] = set()
         self._clocks: list[Clocks] = []
@@ -163,10 +165,12 @@ class Sweep:
         write(new, dirty, events)
         self.box.flush()
         self.writes.flush()
+        self.alerts.flush()
 
     def _discard(self, result: SweepResult) -> None:
         """Forget what a rolled-back attempt collected."""
         self.result, self.box.rows, self._clocks, self.writes = result, [], [], Writes()
+        self.alerts.clear()
 
     # --- what each kind of row asks for ---
 
@@ -188,6 +192,8 @@ class Sweep:
             self._risk(c, clocks, row)
         elif row.kind == K.REPEAT:
             self._repeat(c, clocks, row)
+        elif row.kind == K.REVIEW:
+            self._unreviewed(c, clocks, row)
 
     def _owner_or_supervisors(self, c: Complaint) -> list:
         return [c.owner] if c.owner_id else self.targets.supervisors(c.department_id)
@@ -241,6 +247,15 @@ class Sweep:
             self._escalate(c, clocks, Trigger.REPEAT, reason)
         clocks.complete(row.kind)
 
+    def _unreviewed(self, c: Complaint, clocks: Clocks, row: Deadline) -> None:
+        level = int(row.meta.get("level", c.escalation_level))
+        params = {"level": level, "due": row.due_at.isoformat()}
+        clocks.complete(row.kind)  # before escalating, which arms the next level's review
+        self._alert("alert.review_overdue", f"review:{row.pk}", c, params)
+        if c.escalation_level < TOP:
+            self._escalate(c, clocks, Trigger.REVIEW,
+                           _("Nobody at L%(level)s reviewed the escalation in time.") % {"level": level})
+
     # --- effects ---
 
     def _escalate(self, c: Complaint, clocks: Clocks, trigger: str, reason: str, *, to_level: int | None = None,
@@ -252,6 +267,7 @@ class Sweep:
     def _alert(self, event: str, key: str, c: Complaint, params: dict, *, extra: list | None = None) -> None:
         self.box.notify(event, key=f"{event}:{key}", recipients=[*self.targets.monitors(), *(extra or [])],
                         complaint=c, params=params)
+        self.alerts.add(event, key=f"{event}:{key}", complaint=c, params=params, now=self.now)
         self.result.alerts += 1
 
 

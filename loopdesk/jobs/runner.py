@@ -18,11 +18,13 @@ from loopdesk.jobs import conf, work
 
 log = logging.getLogger(__name__)
 ERROR_PAUSE = 5.0
+# The archive acts on month boundaries: hourly is soon enough, and an idle pass is one indexed query.
+ARCHIVE_EVERY = 3600.0
 
 
 def run_once() -> dict:
-    """One sweep and one drain of the outbox."""
-    return {"sweep": work.sweep(), "outbox": work.deliver()}
+    """One sweep, the monitoring scans that are due, and one drain of the outbox."""
+    return {"sweep": work.sweep(), "monitoring": work.monitor(), "outbox": work.deliver()}
 
 
 def run_forever(stop: threading.Event, *, sweep_every: float | None = None, poll: float | None = None) -> None:
@@ -35,7 +37,7 @@ def run_forever(stop: threading.Event, *, sweep_every: float | None = None, poll
 
 
 def _loop(stop: threading.Event, sweep_every: float, poll: float) -> None:
-    next_sweep = 0.0
+    next_sweep = next_archive = 0.0
     while not stop.is_set():
         close_old_connections()
         busy = False
@@ -43,6 +45,10 @@ def _loop(stop: threading.Event, sweep_every: float, poll: float) -> None:
             if time.monotonic() >= next_sweep:
                 work.sweep()
                 next_sweep = time.monotonic() + sweep_every
+                work.monitor()  # after the sweep's cadence is set, so a failing scan cannot speed the sweep up
+            if time.monotonic() >= next_archive:
+                work.archive()
+                next_archive = time.monotonic() + ARCHIVE_EVERY
             busy = work.deliver(max_messages=200)["sent"] > 0
         except Exception:
             log.exception("background loop: a step failed; retrying shortly")

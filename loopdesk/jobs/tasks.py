@@ -12,6 +12,16 @@ def sweep() -> dict:
     return work.sweep()
 
 
+@shared_task(name="loopdesk.monitor", ignore_result=True)
+def monitor() -> dict:
+    return work.monitor()
+
+
 @shared_task(name="loopdesk.deliver", ignore_result=True)
 def deliver() -> dict:
     return work.deliver()
+
+
+@shared_task(name="loopdesk.archive", ignore_result=True)
+def archive() -> dict:
+    return work.archive()

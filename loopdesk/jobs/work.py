@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 
+from loopdesk.complaints import archiving
 from loopdesk.escalation.sweep import run_sweep
 from loopdesk.notifications.delivery import drain
 
@@ -15,7 +16,17 @@ def sweep() -> dict:
     result = run_sweep()
     if result.complaints:
         log.info("sweep: %s", result.as_dict())
-    return result.as_dict()
+    # Overdue improvement actions ride on the sweep, so every deployment checks them; idle, one indexed query.
+    from loopdesk.improvement.overdue import alert_overdue_actions
+
+    return {**result.as_dict(), "overdue_actions": alert_overdue_actions()}
+
+
+def monitor() -> dict:
+    """Burst alerts and the daily data checks, each when due (claimed, so one process runs each)."""
+    from loopdesk.monitoring.jobs import run_due
+
+    return run_due()
 
 
 def deliver(max_messages: int = 1000) -> dict:
@@ -23,3 +34,8 @@ def deliver(max_messages: int = 1000) -> dict:
     if result.handled:
         log.info("outbox: sent %s, retried %s, gave up %s", result.sent, result.retried, result.dead)
     return {"sent": result.sent, "retried": result.retried, "dead": result.dead}
+
+
+def archive() -> dict:
+    """Archive closed complaints that are due and anonymise those past retention (idempotent)."""
+    return archiving.run().as_dict()

@@ -32,6 +32,10 @@ TEMPLATES: dict[str, tuple[Any, Any]] = {
         _("High-risk complaint: %(number)s"),
         _("Complaint %(number)s is high risk or asks for a large amount; it goes to L%(to_level)s."),
     ),
+    "alert.review_overdue": (
+        _("Escalation not reviewed: %(number)s"),
+        _("Nobody at L%(level)s reviewed the escalation of complaint %(number)s by %(due)s."),
+    ),
     "alert.unassigned": (
         _("Unassigned complaint: %(number)s"),
         _("Complaint %(number)s has had no owner since %(since)s."),
@@ -44,9 +48,18 @@ TEMPLATES: dict[str, tuple[Any, Any]] = {
         _("Overdue at the top level: %(number)s"),
         _("The %(target)s target of complaint %(number)s was due at %(due)s and it is already at L3."),
     ),
+    "improvement.action_overdue": (
+        _("Improvement action overdue: #%(action_id)s"),
+        _("The improvement action “%(measure)s” (owner %(owner)s) was due on %(due_date)s and is not done."),
+    ),
     "alert.callback_overdue": (
         _("Callback overdue: %(number)s"),
         _("Complaint %(number)s was resolved but the customer has not been called back (due %(due)s)."),
+    ),
+    "alert.burst": (
+        _("Complaint burst: %(subject)s"),
+        _("%(count)s complaints about %(subject)s in the last %(hours)s hours; usually %(mean)s "
+          "(alert above %(threshold)s)."),
     ),
 }
 

@@ -18,7 +18,8 @@ from loopdesk.notifications.models import Channel, OutboxMessage, OutboxStatus, 
 # Events worth an email as well as the inbox: someone must act now. Reminders and misses the
 # owner already sees in the inbox do not fill mailboxes.
 EMAIL_EVENTS = {"complaint.escalated", "complaint.assigned", "alert.high_risk", "alert.unassigned", "alert.unaccepted",
-                "alert.overdue", "alert.callback_overdue"}
+                "alert.overdue", "alert.callback_overdue",
+                "improvement.action_overdue", "alert.burst"}
 
 
 class Outbox:

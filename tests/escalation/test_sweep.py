@@ -115,6 +115,7 @@ def test_a_missed_resolution_escalates_one_level_each_time_it_is_missed_again(re
     # Three more working days at L1: Thursday 10:01 → Tuesday 10:01 (weekend in between).
     assert esc.new_due_at == at(2026, 12, 1, 10, 1)
     assert run_sweep().escalations == 0
+    actions.add_note(c.number, actor=org.sam, text="主管已复核，督促今日处理完毕")  # the L1 review (SPEC §6)
 
     _keep_progress(c, org, clock, esc.new_due_at)
     clock.move_to(esc.new_due_at + MIN)

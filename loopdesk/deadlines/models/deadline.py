@@ -22,6 +22,7 @@ class DeadlineKind(models.TextChoices):
     ASSIGNMENT = "assignment", _("Assignment")
     RISK = "risk", _("High risk or large amount")
     REPEAT = "repeat", _("Customer complains again")
+    REVIEW = "review", _("Review of an escalation")
 
 
 SLA_KINDS = (DeadlineKind.ACCEPTANCE, DeadlineKind.FIRST_RESPONSE, DeadlineKind.PROGRESS,
