@@ -35,10 +35,14 @@ INSTALLED_APPS = [
     "loopdesk.escalation",
     "loopdesk.notifications",
     "loopdesk.jobs",
+    "loopdesk.monitoring",
+    "loopdesk.knowledge",
+    "loopdesk.improvement",
     "loopdesk.demo",
     "loopdesk.web",
     "loopdesk.web.config",
     "loopdesk.portal",
+    "loopdesk.reports",
     "django_htmx",
 ]
 

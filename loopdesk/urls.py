@@ -9,5 +9,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("portal/", include("loopdesk.portal.urls")),
     path("config/", include("loopdesk.web.config.urls")),
+    path("knowledge/", include("loopdesk.knowledge.urls")),
+    path("improvement/", include("loopdesk.improvement.urls")),
+    path("monitoring/", include("loopdesk.monitoring.urls")),
+    path("", include("loopdesk.reports.urls")),
     path("", include("loopdesk.web.urls")),
 ]

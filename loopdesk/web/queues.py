@@ -147,7 +147,16 @@ def alerts_for(user: User) -> list[Alert]:
               list_url(unassigned="on", status=open_)),
         Alert("unaccepted", _("Not accepted within an hour"), counts["unaccepted"],
               list_url(status=Status.NEW, order="received")),
+        _monitoring_alerts(user),
     ]
+
+
+def _monitoring_alerts(user: User) -> Alert:
+    """Raised alerts (bursts, high risk, overdue…) that nobody has acknowledged yet (loopdesk/monitoring)."""
+    from loopdesk.monitoring.access import visible_alerts
+
+    waiting = visible_alerts(user).filter(acknowledged_at__isnull=True).count()
+    return Alert("monitoring", _("Alerts to acknowledge"), waiting, reverse("monitoring:alerts"))
 
 
 def row_clocks(queues: list[Queue]) -> dict[int, clocks.Clock | None]:

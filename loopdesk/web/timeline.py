@@ -48,6 +48,12 @@ ACTION_LABELS = {
     "reopen_dissatisfied": gettext_lazy("reopened: customer dissatisfied"),
     "verify_failed": gettext_lazy("reopened: verification failed"),
     "reject_solution": gettext_lazy("solution rejected"),
+    "link_problem": gettext_lazy("grouped into a problem"),
+    "unlink_problem": gettext_lazy("removed from a problem"),
+    "use_article": gettext_lazy("knowledge article used"),
+    "draft_article": gettext_lazy("turned into a knowledge article draft"),
+    "anonymise": gettext_lazy("personal data anonymised"),
+    "correct_data": gettext_lazy("data corrected after a data check"),
 }
 
 FIELD_LABELS = {
@@ -95,6 +101,9 @@ FIELD_LABELS = {
     "scope": gettext_lazy("impact scope"),
     "risk": gettext_lazy("risk"),
     "nature": gettext_lazy("request nature"),
+    "problem": gettext_lazy("problem"),
+    "article": gettext_lazy("knowledge article"),
+    "attachments_deleted": gettext_lazy("attachments deleted"),
 }
 
 # Value labels: by (event kind, key) first, then by key alone.

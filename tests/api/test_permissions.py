@@ -15,8 +15,11 @@ Every refusal must change nothing: the complaint's fields, its timeline and all 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from loopdesk.api.root import api as ninja_api
 from loopdesk.complaints import surveys
@@ -40,6 +43,7 @@ class Row:
     body: object = None  # dict, or callable(org) → dict
     upload: bool = False
     anonymous: int = 401
+    expect: tuple[tuple[str, int], ...] = ()  # (role, status) where a role's answer is not the rule's
 
     @property
     def id(self) -> str:
@@ -57,6 +61,13 @@ def _payload() -> dict:
 
 
 C = "/complaints/{number}"
+KB_WRITERS = frozenset({"supervisor", "manager", "admin"})
+MON_ACT = frozenset({"monitor", "manager", "admin"})
+MON_READ = MON_ACT | {"supervisor"}
+IMP_MANAGE = frozenset({"supervisor", "manager", "monitor", "admin"})
+IMP_READ = IMP_MANAGE | {"handler"}
+HIDDEN = (("other_handler", 404),)  # holly may read problems, but not one that groups only others' complaints
+KB_ARTICLE = {"title": "快递延迟安抚话术", "problem_type": "delivery_delay", "script": "非常抱歉，我们已联系物流加急。"}
 MATRIX = [
     Row("POST", "/auth/token", STAFF, ok=201, anonymous=201),
     Row("POST", "/complaints", STAFF - {"monitor"}, ok=201, body=lambda org: _payload()),
@@ -127,6 +138,64 @@ MATRIX = [
     Row("GET", "/staff", STAFF),
     Row("POST", "/suggestions", STAFF, body={"text": "快递一直没送到，我要投诉到12315"}),
     Row("POST", "/survey/{token}", STAFF, "resolved", ok=201, body=_scores(), anonymous=201),
+    # Knowledge base (SPEC §7): supervisors, managers and admins write; all staff read and use articles.
+    Row("GET", "/knowledge/articles", STAFF),
+    Row("POST", "/knowledge/articles", KB_WRITERS, ok=201, body=KB_ARTICLE),
+    Row("GET", "/knowledge/articles/{article_id}", STAFF),
+    Row("PUT", "/knowledge/articles/{article_id}", KB_WRITERS, body=KB_ARTICLE),
+    Row("POST", "/knowledge/articles/{article_id}/publish", KB_WRITERS),
+    Row("POST", "/knowledge/articles/{article_id}/retire", KB_WRITERS),
+    Row("GET", C + "/knowledge", STAFF, "new"),
+    Row("POST", C + "/knowledge/{article_id}/use", STAFF, "in_progress", "closed", ok=201),
+    Row("POST", C + "/knowledge-draft", KB_WRITERS, "resolved", "in_progress", ok=201),
+    # Monitoring (SPEC §6): monitors, managers and admins act; supervisors read their departments' part.
+    Row("GET", "/alerts", MON_READ),
+    Row("POST", "/alerts/{alert_id}/acknowledge", MON_ACT, body={"note": "已通知物流部排查"}),
+    Row("GET", "/data-checks", MON_READ),
+    Row("POST", "/data-checks/scan", MON_ACT, body={"checks": ["missing_required_fields"]}),
+    Row("GET", "/data-checks/findings", MON_READ),
+    Row("GET", "/data-checks/findings/{finding_id}", MON_READ, "new"),
+    Row("POST", "/data-checks/findings/{finding_id}/correct", MON_ACT, "new",
+        body={"changes": {"subject": "快递一周未送达（补登）"}, "reason": "按通话录音补登"}),
+    Row("POST", "/data-checks/findings/{finding_id}/dismiss", MON_ACT, "new", body={"reason": "记录无误"}),
+    Row("GET", "/data-checks/review", MON_READ),
+    # Reports (SPEC §7): supervisors (their departments), managers, monitors, admins.
+    Row("GET", "/reports", MON_READ),
+    # Problems and improvement actions (SPEC §7): supervisors, managers, monitors and admins manage.
+    # The problem groups hank's complaint, so hank reads it; holly cannot see it (404); agents 403.
+    Row("GET", "/improvement/problems", IMP_READ | {"other_handler"}),
+    Row("POST", "/improvement/problems", IMP_MANAGE, ok=201, body={"title": "十一月物流延迟集中"}),
+    Row("GET", "/improvement/problems/{problem_id}", IMP_READ, "new", expect=HIDDEN),
+    Row("PATCH", "/improvement/problems/{problem_id}", IMP_MANAGE, "new", body={"product": "滚筒洗衣机"},
+        expect=HIDDEN),
+    Row("GET", "/improvement/problems/{problem_id}/complaints", IMP_READ, "new", expect=HIDDEN),
+    Row("POST", "/improvement/problems/{problem_id}/complaints", IMP_MANAGE, "new",
+        body=lambda org: {"numbers": [complaint_in(org, "new").number]}, expect=HIDDEN),
+    Row("DELETE", "/improvement/problems/{problem_id}/complaints/{number}", IMP_MANAGE, "new", ok=204),
+    Row("GET", "/improvement/problems/{problem_id}/suggestions", IMP_MANAGE, "new", expect=HIDDEN),
+    Row("PUT", "/improvement/problems/{problem_id}/analysis", IMP_MANAGE, "new",
+        body={"what": "洗衣机配送延迟", "why": "承运商运力不足", "causes": []}, expect=HIDDEN),
+    Row("POST", "/improvement/problems/{problem_id}/root-cause", IMP_MANAGE, "new",
+        body={"root_cause": "双十一期间承运商运力不足且未启用备用承运商"}, expect=HIDDEN),
+    Row("POST", "/improvement/problems/{problem_id}/close", IMP_MANAGE, "new", expect=HIDDEN),
+    Row("POST", "/improvement/problems/{problem_id}/reopen", IMP_MANAGE, "new", expect=HIDDEN),
+    Row("GET", "/improvement/complaints/{number}/similar", IMP_MANAGE, "new", expect=(("other_handler", 403),)),
+    Row("GET", "/improvement/actions", IMP_READ | {"other_handler"}),
+    Row("POST", "/improvement/actions", IMP_MANAGE, ok=201, body=lambda org: {
+        "measure": "启用备用承运商", "metric": "weekly_complaints", "metric_problem_type": "delivery_delay",
+        "target_value": "2", "baseline_value": "10", "owner_id": org.hank.pk,
+        "department_id": org.depts["logistics"].pk,
+        "due_date": (timezone.localdate() + timedelta(days=60)).isoformat()}),
+    Row("GET", "/improvement/actions/{action_id}", IMP_READ, "new", expect=HIDDEN),
+    Row("PATCH", "/improvement/actions/{action_id}", IMP_MANAGE, "new",
+        body=lambda org: {"due_date": (timezone.localdate() + timedelta(days=90)).isoformat()},
+        expect=HIDDEN),
+    Row("POST", "/improvement/actions/{action_id}/start", IMP_READ, "new", expect=HIDDEN),
+    Row("POST", "/improvement/actions/{action_id}/complete", IMP_READ, "new", body={"result": "已启用备用承运商"},
+        expect=HIDDEN),
+    Row("POST", "/improvement/actions/{action_id}/cancel", IMP_MANAGE, "new", body={"reason": "方案调整"},
+        expect=HIDDEN),
+    Row("GET", "/improvement/actions/{action_id}/effect", IMP_READ, "new", expect=HIDDEN),
 ]
 
 
@@ -145,6 +214,8 @@ def test_the_matrix_has_a_row_for_every_documented_endpoint():
 
 
 def _expected(row: Row, role: str) -> int:
+    if role in dict(row.expect):
+        return dict(row.expect)[role]
     if role == "anonymous":
         return row.anonymous
     if "{number}" in row.path and role == "other_handler":
@@ -165,6 +236,18 @@ def _prepare(row: Row, role: str, org, complaint) -> tuple[str, dict | None]:
             params["token"] = surveys.current_token(complaint)
     if "{item_id}" in row.path:
         params["item_id"] = _inbox_item(org.users[ROLES[role] or "amy"]).pk
+    if "{alert_id}" in row.path:
+        params["alert_id"] = _alert().pk
+    if "{finding_id}" in row.path:
+        params["finding_id"] = _finding(complaint).pk
+    if "{problem_id}" in row.path or "{action_id}" in row.path:
+        problem = _problem(org, complaint)
+        params["problem_id"] = problem.pk
+        if "{action_id}" in row.path:
+            params["action_id"] = _action(org, problem).pk
+        _problem_ready_for(row.path, problem, org)
+    if "{article_id}" in row.path:
+        params["article_id"] = _article(org, published=not row.path.endswith("/publish")).pk
     if row.path == "/auth/token":
         username = ROLES[role] or "amy"
         return row.path, {"username": username, "password": f"pw-{username}-123"}
@@ -177,7 +260,63 @@ def _call(api, row: Row, role: str, path: str, body):
         return client.upload(path, "receipt.png", PNG)
     if row.method == "GET":
         return client.get(path)
-    return client.post(path, body)
+    return client._call(row.method.lower(), path, body)
+
+
+def _article(org, *, published: bool):
+    from loopdesk.knowledge import articles
+
+    a = articles.create(articles.ArticleInput(**KB_ARTICLE), actor=org.sam)
+    return articles.publish(a.pk, actor=org.sam) if published else a
+
+
+def _problem(org, complaint):
+    from loopdesk.improvement import problems
+    from loopdesk.improvement.models import ProblemComplaint
+
+    # A complaint belongs to one problem at most: reuse the one an earlier role's call left.
+    link = ProblemComplaint.objects.filter(complaint=complaint).select_related("problem").first()
+    if link is not None:
+        return link.problem
+    return problems.create_problem(actor=org.sam, title="快递延迟集中", problem_type="delivery_delay",
+                                   numbers=[complaint.number])
+
+
+def _problem_ready_for(path: str, problem, org) -> None:
+    """Root cause needs an analysis first; reopening needs a closed problem."""
+    from loopdesk.improvement import problems
+    from loopdesk.improvement.models import ProblemStatus
+
+    if path.endswith("/root-cause") and not problem.what:
+        problems.record_analysis(problem.pk, actor=org.sam, causes=[], what="洗衣机配送延迟", why="承运商运力不足")
+    if path.endswith("/reopen") and problem.status != ProblemStatus.CLOSED:
+        problems.close_problem(problem.pk, actor=org.sam)
+
+
+def _action(org, problem):
+    from loopdesk.improvement import measures
+
+    return measures.create_action(actor=org.sam, problem_id=problem.pk, measure="启用备用承运商",
+                                  metric="weekly_complaints", metric_problem_type="delivery_delay",
+                                  target_value=Decimal("2"), baseline_value=Decimal("10"), owner_id=org.hank.pk,
+                                  department_id=org.depts["logistics"].pk,
+                                  due_date=timezone.localdate() + timedelta(days=60))
+
+
+def _alert():
+    from loopdesk.monitoring.models import Alert
+
+    return Alert.objects.create(kind="burst", dedupe_key=f"test-{Alert.objects.count()}", dimension="region",
+                                subject_value="上海", subject_label="上海", params={"subject": "上海", "count": 9})
+
+
+def _finding(complaint):
+    from loopdesk.monitoring.models import Finding
+
+    # One open finding per check and complaint: a refused call leaves it for the next role.
+    return (Finding.objects.filter(complaint=complaint, status="open").first()
+            or Finding.objects.create(check_name="missing_required_fields", complaint=complaint,
+                                      detail={"fields": ["subject"]}))
 
 
 def _inbox_item(user):

@@ -11,7 +11,7 @@ from tests.config.conftest import snapshot
 
 def test_an_admin_changes_the_settings(org, admin):
     r = admin.post("/config/settings/", {"repeat_window_days": 14, "approval_threshold": "800",
-                                         "survey_valid_days": 7})
+                                         "survey_valid_days": 7, "archive_after_days": 0, "retention_years": 3})
     assert r.status_code == 302
     assert config.get("repeat.window_days") == 14 and config.get_decimal("solution.approval_threshold") == Decimal(800)
     log = AuditLog.objects.get(action="config.limits.update")

@@ -126,16 +126,25 @@ class LimitsForm(forms.Form):
     survey_valid_days = forms.IntegerField(
         label=_("Survey link valid for (days)"), min_value=1, max_value=90,
         help_text=_("How long the customer's satisfaction survey link works after resolution."))
+    archive_after_days = forms.IntegerField(
+        label=_("Archive closed complaints after (days)"), min_value=0, max_value=3650,
+        help_text=_("0: each month, archive those closed before the start of the previous month."))
+    retention_years = forms.IntegerField(
+        label=_("Keep personal data of archived complaints for (years)"), min_value=0, max_value=100,
+        help_text=_("Then names and contact data are masked and attachments deleted; 0: keep them."))
 
 
 LIMIT_KEYS = {"repeat_window_days": "repeat.window_days", "approval_threshold": "solution.approval_threshold",
-              "survey_valid_days": "survey.valid_days"}
+              "survey_valid_days": "survey.valid_days", "archive_after_days": "archive.after_days",
+              "retention_years": "retention.years"}
 
 
 def current_limits() -> dict[str, Any]:
     return {"repeat_window_days": int(config.get("repeat.window_days")),
             "approval_threshold": str(config.get_decimal("solution.approval_threshold").quantize(Decimal("0.01"))),
-            "survey_valid_days": int(config.get("survey.valid_days"))}
+            "survey_valid_days": int(config.get("survey.valid_days")),
+            "archive_after_days": int(config.get("archive.after_days")),
+            "retention_years": int(config.get("retention.years"))}
 
 
 @admin_only
