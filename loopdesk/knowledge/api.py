@@ -8,6 +8,7 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
+from loopdesk.api.schemas import Strict
 from loopdesk.complaints.access import access_complaint, visible_complaints
 from loopdesk.core.errors import ValidationFailed
 from loopdesk.knowledge import articles, suggest
@@ -17,7 +18,7 @@ router = Router(tags=["knowledge"])
 MAX_LIMIT = 100
 
 
-class ArticleIn(Schema):
+class ArticleIn(Strict):
     title: str
     problem_type: str = ""
     keywords: str = ""

@@ -52,7 +52,7 @@ class AlertFilters(Schema):
     limit: int = 25
 
 
-class AckIn(Schema):
+class AckIn(Strict):
     note: str
 
 
@@ -84,12 +84,12 @@ class FindingFilters(Schema):
     limit: int = 25
 
 
-class CorrectIn(Schema):
+class CorrectIn(Strict):
     changes: dict[str, Any]
     reason: str
 
 
-class DismissIn(Schema):
+class DismissIn(Strict):
     reason: str
 
 

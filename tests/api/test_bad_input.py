@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -21,6 +22,7 @@ from tests.conftest import complaint_payload
 SCHEMA = ninja_api.get_openapi_schema()
 COMPONENTS = SCHEMA["components"]["schemas"]
 LATER = "2026-12-01T10:00:00+08:00"
+DUE_DATE = (timezone.localdate() + timedelta(days=60)).isoformat()
 SCORES = {"response_speed": 4, "result": 4, "attitude": 4, "communication": 4, "comment": "还行"}
 
 
@@ -68,6 +70,23 @@ VALID: dict[str, dict] = {
     "/complaints/{number}/escalate": {"reason": "一线无法解决", "to_level": 1, "customer_told": True},
     "/suggestions": {"text": "快递一直没送到"},
     "/survey/{token}": SCORES,
+    "/alerts/{alert_id}/acknowledge": {"note": "已通知物流主管"},
+    "/data-checks/scan": {"checks": ["missing_required_fields"]},
+    "/data-checks/findings/{finding_id}/correct": {"changes": {"subject": "快递一周未送达"}, "reason": "补全主题"},
+    "/data-checks/findings/{finding_id}/dismiss": {"reason": "客户匿名，无需联系方式"},
+    "/improvement/problems": {"title": "洗衣机配送延迟", "description": "多位客户反映洗衣机快递一直没送到",
+                              "problem_type": "delivery_delay", "product": "滚筒洗衣机", "owner_id": 1,
+                              "numbers": []},
+    "/improvement/problems/{problem_id}/complaints": {"numbers": []},
+    "/improvement/problems/{problem_id}/root-cause": {"root_cause": "与快递公司无送达时效约定"},
+    "/improvement/actions": {"problem_id": None, "measure": "与快递公司签订48小时送达协议",
+                             "metric": "weekly_complaints", "metric_problem_type": "delivery_delay",
+                             "metric_product": "滚筒洗衣机", "baseline_value": "5.00", "target_value": "2.00",
+                             "owner_id": 1, "department_id": 1, "due_date": DUE_DATE, "evaluation_weeks": 4},
+    "/improvement/actions/{action_id}/complete": {"result": "协议已签订"},
+    "/improvement/actions/{action_id}/cancel": {"reason": "改由仓库统一处理"},
+    "/knowledge/articles": {"title": "快递延迟安抚话术", "problem_type": "delivery_delay", "keywords": "快递 延迟",
+                            "script": "非常抱歉，我们已联系物流加急。", "solution": "联系物流加急并补偿优惠券"},
 }
 
 
@@ -154,10 +173,33 @@ def _cases(schema: dict, root: dict, parts: tuple[str, ...] = ()):
             yield f"{path} with too many decimals", _spoil(root, where, "1.234"), path
 
 
+def _records(org, complaint) -> dict:
+    """Ids for the monitoring and improvement paths: an alert, an open finding on `complaint`, a problem grouping
+    it (analysed, so a root cause can be confirmed) and a planned action for it, made as sam through the domain
+    (alerts and findings are written by background checks, so directly)."""
+    from loopdesk.improvement import measures, problems
+    from loopdesk.monitoring.models import Alert, Finding
+
+    alert = Alert.objects.create(kind="burst", dedupe_key=f"test-{Alert.objects.count()}", dimension="region",
+                                 subject_value="上海", subject_label="上海", params={"subject": "上海", "count": 9})
+    finding = Finding.objects.create(check_name="missing_required_fields", complaint=complaint,
+                                     detail={"fields": ["subject"]})
+    problem = problems.create_problem(actor=org.sam, title="洗衣机配送延迟", problem_type="delivery_delay",
+                                      numbers=[complaint.number])
+    problems.record_analysis(problem.pk, actor=org.sam, causes=[], what="送达超时", why="承运商运力不足")
+    action = measures.create_action(actor=org.sam, problem_id=problem.pk, measure="与快递公司签订48小时送达协议",
+                                    metric="weekly_complaints", baseline_value=Decimal("5"),
+                                    target_value=Decimal("2"), owner_id=org.hank.pk,
+                                    department_id=org.depts["logistics"].pk,
+                                    due_date=timezone.localdate() + timedelta(days=60))
+    return {"alert_id": alert.pk, "finding_id": finding.pk, "problem_id": problem.pk, "action_id": action.pk}
+
+
 @pytest.fixture
 def world(org):
     c = complaint_in(org, "with_subtask")
-    return {"number": c.number, "subtask_id": c.subtasks.get().pk, "token": "not-a-survey-token"}
+    return {"number": c.number, "subtask_id": c.subtasks.get().pk, "token": "not-a-survey-token",
+            **_records(org, c)}
 
 
 def test_every_json_write_endpoint_has_a_valid_body_here():
@@ -298,7 +340,7 @@ def test_a_bad_list_parameter_is_a_field_error(params, api, org):
 
 # --- the longest accepted value must also fit the database (PostgreSQL enforces lengths) ------------
 
-SKIP_FILL = {"problem_type"}  # codes, not free text
+SKIP_FILL = {"problem_type", "metric_problem_type", "due_date"}  # codes and dates, not free text
 
 
 def _fill_to_max(schema: dict, body: dict) -> dict:
@@ -335,5 +377,7 @@ def test_text_at_the_maximum_length_is_accepted_and_stored(row, org, api):
         params = {"number": c.number, "token": surveys.current_token(c)}
         if "{subtask_id}" in row.path:
             params["subtask_id"] = c.subtasks.get().pk
+    if any(f"{{{name}}}" in row.path for name in ("alert_id", "finding_id", "problem_id", "action_id")):
+        params.update(_records(org, c or complaint_in(org, "new")))
     r = api("ada", "en").post(row.path.format(**params), body)
     assert 200 <= r.status_code < 300, r.content[:300]
