@@ -81,6 +81,17 @@ def test_it_pages_through_the_results(org, browser):
     assert "27 complaints" in first
 
 
+def test_past_the_count_cap_it_says_more_than(org, browser, monkeypatch):
+    from loopdesk.web.views import lists
+
+    monkeypatch.setattr(lists, "COUNT_CAP", 3)
+    for i in range(4):
+        register(org, phone=f"1370000{i:04d}")
+    assert "more than 3 complaints" in browser("ada").get("/complaints").content.decode()
+    monkeypatch.setattr(lists, "COUNT_CAP", 4)
+    assert "4 complaints" in browser("ada").get("/complaints").content.decode()
+
+
 def test_it_shows_only_what_the_person_may_see(org, browser, complaint):
     mine = complaint("new")
     tech = complaint("new", phone="13700000041", problem_type="feature_fault", subject="无法启动")
