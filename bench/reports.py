@@ -21,7 +21,6 @@ import os
 import statistics
 import sys
 import time
-import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,26 +30,8 @@ CUSTOMERS = 100_000
 DAYS = 365
 TARGET_SECONDS = 1.0
 
-
-def log(msg: str) -> None:
-    print(msg, flush=True)
-
-
-def ensure_database(db_url: str, reset: bool) -> None:
-    import psycopg
-
-    parts = urllib.parse.urlsplit(db_url)
-    name = parts.path.lstrip("/")
-    admin = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if exists and reset:
-            log(f"dropping database {name}")
-            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-            exists = None
-        if not exists:
-            log(f"creating database {name}")
-            conn.execute(f'CREATE DATABASE "{name}"')
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from run import ensure_database, log  # noqa: E402 — the API benchmark's helpers, shared
 
 
 def setup_django(db_url: str) -> None:

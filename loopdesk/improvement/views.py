@@ -152,28 +152,41 @@ def problem_page(request: HttpRequest, problem_id: int) -> HttpResponse:
     return render(request, "improvement/problem.html", _problem_context(request, p, {}))
 
 
-def _problem_post(form_cls, prefix: str, run: Callable[[HttpRequest, int, forms.Form], str]):
-    """A form posted from the problem page: run it, or show the page again with the errors (400)."""
+def _posted(form_cls, prefix: str, run, *, key: str, access, page: str, template: str, context):
+    """A form posted from a problem or action page: run it, or show that page again with the errors (400).
+
+    `access(user, pk)` fetches the record (refusing those the user may not act on); `context` builds
+    the page's context from the record and the bound form.
+    """
 
     @require_POST
     @_guarded
-    def view(request: HttpRequest, problem_id: int) -> HttpResponse:
-        access_problem(request.user, problem_id, manage=True)
+    def view(request: HttpRequest, **kwargs: int) -> HttpResponse:
+        pk = kwargs[key]
+        access(request.user, pk)
         form = form_cls(request.POST, prefix=prefix) if form_cls else None
         if form is None or form.is_valid():
             try:
-                done = run(request, problem_id, form)
+                done = run(request, pk, form)
             except ValidationFailed as exc:
                 if form is None:
                     raise
                 add_domain_errors(form, exc)
             else:
                 messages.success(request, done)
-                return redirect("improvement:problem", problem_id)
-        p = access_problem(request.user, problem_id)
-        return render(request, "improvement/problem.html", _problem_context(request, p, {prefix: form}), status=400)
+                return redirect(page, pk)
+        return render(request, template, context(request, access(request.user, pk, read=True), {prefix: form}),
+                      status=400)
 
     return view
+
+
+def _problem_post(form_cls, prefix: str, run: Callable[[HttpRequest, int, forms.Form], str]):
+    def access(user, pk, read=False):
+        return access_problem(user, pk, manage=not read)
+
+    return _posted(form_cls, prefix, run, key="problem_id", access=access, page="improvement:problem",
+                   template="improvement/problem.html", context=_problem_context)
 
 
 def _edit(request, pk, form) -> str:
@@ -286,25 +299,11 @@ def action_page(request: HttpRequest, action_id: int) -> HttpResponse:
 
 
 def _action_post(form_cls, prefix: str, run: Callable[[HttpRequest, int, forms.Form | None], str]):
-    @require_POST
-    @_guarded
-    def view(request: HttpRequest, action_id: int) -> HttpResponse:
-        access_action(request.user, action_id)
-        form = form_cls(request.POST, prefix=prefix) if form_cls else None
-        if form is None or form.is_valid():
-            try:
-                done = run(request, action_id, form)
-            except ValidationFailed as exc:
-                if form is None:
-                    raise
-                add_domain_errors(form, exc)
-            else:
-                messages.success(request, done)
-                return redirect("improvement:action", action_id)
-        a = access_action(request.user, action_id)
-        return render(request, "improvement/action.html", _action_context(request, a, {prefix: form}), status=400)
+    def access(user, pk, read=False):
+        return access_action(user, pk)
 
-    return view
+    return _posted(form_cls, prefix, run, key="action_id", access=access, page="improvement:action",
+                   template="improvement/action.html", context=_action_context)
 
 
 def _action_edit(request, pk, form) -> str:

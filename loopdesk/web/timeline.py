@@ -147,7 +147,7 @@ def present(events: list) -> list:
                     elif key == "department" and isinstance(value, str):
                         departments.add(value)
     names = {u.username: u.label for u in User.objects.filter(username__in=usernames)} if usernames else {}
-    depts = ({d.code: _local_name(d) for d in Department.objects.filter(code__in=departments)}
+    depts = ({d.code: local_name(d) for d in Department.objects.filter(code__in=departments)}
              if departments else {})
     for e in events:
         e.label = action_label(e.action) if e.action else ""
@@ -157,10 +157,13 @@ def present(events: list) -> list:
     return events
 
 
-def _local_name(obj: Any) -> str:
+def local_name(obj: Any) -> str:
+    """Chinese name (name_zh) unless the page is in English and the object has an English name."""
+    if obj is None:
+        return ""
     if (get_language() or "").startswith("en") and getattr(obj, "name_en", ""):
         return obj.name_en
-    return obj.name_zh or str(obj)
+    return getattr(obj, "name_zh", "") or str(obj)
 
 
 def _rows(kind: str, before: Any, after: Any, names: dict, depts: dict) -> list[dict[str, str]]:

@@ -6,8 +6,8 @@ from datetime import timedelta
 from typing import Any
 
 from django import template
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from loopdesk.complaints import access
 from loopdesk.web import timeline
@@ -28,12 +28,7 @@ def mask_email(value: str) -> str:
 
 @register.filter
 def localname(obj: Any) -> str:
-    """Chinese name (name_zh) unless the page is in English and the object has an English name."""
-    if obj is None:
-        return ""
-    if (get_language() or "").startswith("en") and getattr(obj, "name_en", ""):
-        return obj.name_en
-    return getattr(obj, "name_zh", "") or str(obj)
+    return timeline.local_name(obj)
 
 
 @register.filter
