@@ -9,12 +9,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from loopdesk.complaints import hooks
 from loopdesk.complaints.models import Complaint, Event, EventKind
+from loopdesk.core import bulk
 from loopdesk.core.errors import Conflict, ValidationFailed
 from loopdesk.deadlines import conf as deadline_conf
 from loopdesk.deadlines.engine import Clocks
@@ -44,12 +44,9 @@ class Writes:
         if len(complaints) == 1:
             complaints[0].save(update_fields=["escalation_level", "updated_at"])
         elif complaints:
-            now = Complaint._meta.get_field("updated_at").get_db_prep_save(timezone.now(), connection)
-            table, qn = Complaint._meta.db_table, connection.ops.quote_name
-            with connection.cursor() as cursor:  # one pipelined statement for the whole batch
-                cursor.executemany(
-                    f"UPDATE {qn(table)} SET {qn('escalation_level')} = %s, {qn('updated_at')} = %s "  # noqa: S608
-                    f"WHERE {qn('id')} = %s", [(c.escalation_level, now, c.pk) for c in complaints])
+            now = timezone.now()  # one statement for the whole batch
+            bulk.update(Complaint, ("escalation_level", "updated_at"),
+                        [(c.pk, c.escalation_level, now) for c in complaints])
         if escalations:
             Escalation.objects.bulk_create(escalations)
         for c, esc in changes:

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import connection
 from django.utils import timezone
 
+from loopdesk.core import bulk
 from loopdesk.core.memo import memo
 from loopdesk.notifications.models import Channel, OutboxMessage, OutboxStatus, WebhookEndpoint
 
@@ -20,6 +20,8 @@ from loopdesk.notifications.models import Channel, OutboxMessage, OutboxStatus, 
 EMAIL_EVENTS = {"complaint.escalated", "complaint.assigned", "alert.high_risk", "alert.unassigned", "alert.unaccepted",
                 "alert.overdue", "alert.callback_overdue",
                 "improvement.action_overdue", "alert.burst"}
+COLUMNS = ("channel", "event", "dedupe_key", "recipient", "address", "endpoint", "complaint", "params", "status",
+           "attempts", "next_attempt_at", "claim_token", "last_error", "created_at")
 
 
 class Outbox:
@@ -69,19 +71,11 @@ class Outbox:
         rows, self.rows = self.rows, []
         if not rows:
             return 0
-        # Plain rows and one pipelined INSERT: the sweep writes thousands, and model instances
-        # would cost more than the insert itself.
-        meta = OutboxMessage._meta
-        now = meta.get_field("created_at").get_db_prep_save(timezone.now(), connection)
-        params_field = meta.get_field("params")
-        qn = connection.ops.quote_name
-        columns = ["channel", "event", "dedupe_key", "recipient_id", "address", "endpoint_id", "complaint_id",
-                   "params", "status", "attempts", "next_attempt_at", "claim_token", "last_error", "created_at"]
-        sql = (f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(c) for c in columns)}) "  # noqa: S608
-               f"VALUES ({', '.join(['%s'] * len(columns))}) ON CONFLICT ({qn('dedupe_key')}) DO NOTHING")
-        with connection.cursor() as cursor:
-            cursor.executemany(sql, [(*row[:7], params_field.get_db_prep_save(row[7], connection),
-                                      OutboxStatus.PENDING, 0, now, "", "", now) for row in rows])
+        # Plain rows and one statement: the sweep writes thousands, and model instances would cost
+        # more than the insert itself.
+        now = timezone.now()
+        bulk.insert(OutboxMessage, COLUMNS, [(*row, OutboxStatus.PENDING, 0, now, "", "", now) for row in rows],
+                    ignore_conflicts_on="dedupe_key")
         return len(rows)
 
 
