@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from loopdesk.accounts.models import Role, User
@@ -31,8 +31,10 @@ def visible_complaints(user: User, qs: QuerySet[Complaint] | None = None) -> Que
         Q(owner=user)
         # The registrar keeps sight of what they registered (the "registrar" relation grants actions).
         | Q(registered_by=user)
-        | Exists(Complaint.co_handlers.through.objects.filter(complaint_id=OuterRef("pk"), user_id=user.pk))
-        | Exists(SubTask.objects.filter(complaint_id=OuterRef("pk"), owner_id=user.pk))
+        # Uncorrelated: the user's co-handled and sub-task complaints are collected once (PostgreSQL hashes
+        # them) rather than both tables probed for every complaint looked at — a report's month, a list.
+        | Q(pk__in=Complaint.co_handlers.through.objects.filter(user_id=user.pk).values("complaint_id"))
+        | Q(pk__in=SubTask.objects.filter(owner_id=user.pk).values("complaint_id"))
     )
     return qs.filter(Q(department_id__in=department_ids(user)) | works_on)
 

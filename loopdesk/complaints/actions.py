@@ -447,8 +447,10 @@ def resolve(number: str, *, actor: User, summary: str) -> Complaint:
     if c.subtasks.filter(status=SubTaskStatus.OPEN).exists():
         raise Conflict(_("Sub-tasks are still open."))
     now = timezone.now()
+    # survey_invited: the link issued below, saved with the status rather than by a second UPDATE.
     _move(c, Status.RESOLVED, actor=actor, action="resolve", note=summary,
-          fields={"resolved_at": now, "resolution_summary": summary.strip(), "last_progress_at": now})
+          fields={"resolved_at": now, "resolution_summary": summary.strip(), "last_progress_at": now,
+                  "survey_invited": True})
     surveys.issue(c)
     return c
 
@@ -479,6 +481,10 @@ def _apply_satisfaction(c: Complaint, *, scores: dict[str, int], comment: str, s
     dissatisfied = _is_dissatisfied(scores)
     s = Satisfaction.objects.create(complaint=c, source=source, recorded_by=actor, comment=comment,
                                     dissatisfied=dissatisfied, **scores)
+    if not c.rated:  # what the reports count; a dissatisfied rating saves it with the reopening below
+        c.rated = True
+        if not dissatisfied:
+            c.save(update_fields=["rated"])
     event(c, EventKind.SATISFACTION, actor=actor, action="record_satisfaction", note=comment,
           after={**scores, "source": source, "dissatisfied": dissatisfied})
     _changed(c, "record_satisfaction", actor, source=source, dissatisfied=dissatisfied)
@@ -488,7 +494,7 @@ def _apply_satisfaction(c: Complaint, *, scores: dict[str, int], comment: str, s
         c.is_repeat = True
         _move(c, Status.REOPENED, actor=actor, action="reopen_dissatisfied",
               note=str(_("Customer dissatisfied")),
-              fields={"reopen_count": c.reopen_count, "is_repeat": True, "closed_at": None})
+              fields={"reopen_count": c.reopen_count, "is_repeat": True, "closed_at": None, "rated": True})
     return s
 
 

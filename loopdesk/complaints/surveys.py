@@ -23,6 +23,9 @@ def issue(complaint: Complaint) -> str:
     nonce = secrets.token_urlsafe(16)
     SurveyToken.objects.create(complaint=complaint, nonce=nonce,
                                expires_at=now + timedelta(days=int(config.get("survey.valid_days"))))
+    if not complaint.survey_invited:  # what the reports count (resolve() saves it with the status instead)
+        complaint.survey_invited = True
+        complaint.save(update_fields=["survey_invited"])
     return signing.dumps({"n": nonce}, salt=_SALT)
 
 

@@ -12,10 +12,10 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
 from django.utils import timezone
 
 from loopdesk.complaints.models import Complaint, Event, EventKind, Status
+from loopdesk.core import bulk
 from loopdesk.core.memo import memo
 from loopdesk.deadlines import conf, sla
 from loopdesk.deadlines.calendar import BusinessCalendar, DayEntry
@@ -92,6 +92,7 @@ class Clocks:
             rows = list(Deadline.objects.filter(complaint_id=complaint.pk).order_by("kind", "cycle"))
         self.latest: dict[str, Deadline] = {}
         for row in sorted(rows, key=lambda r: (r.kind, r.cycle)):
+            Deadline.complaint.field.set_cached_value(row, complaint)  # so write() can update it in memory
             self.latest[row.kind] = row
         self._new: list[Deadline] = []
         self._dirty: dict[int, Deadline] = {}
@@ -303,18 +304,29 @@ class Clocks:
 
 def write(new: list[Deadline], dirty: list[Deadline], events: list[Event]) -> None:
     """Save deadline rows and timeline events of any number of complaints with at most three statements."""
+    _record_outcomes([*new, *dirty])  # first, while the rows still tell what was loaded
     if new:
-        Deadline.objects.bulk_create(new)
+        names = [f.name for f in Deadline._meta.concrete_fields if not f.primary_key]
+        for row, pk in zip(new, bulk.insert(Deadline, names, [bulk.values(r, names) for r in new], returning=True),
+                           strict=True):
+            row.pk = pk
+            row._state.adding = False
+            row._loaded = {Deadline._meta.get_field(n).attname: getattr(row, Deadline._meta.get_field(n).attname)
+                           for n in names}
     if dirty:
         _update(dirty)
     if events:
-        Event.objects.bulk_create(events)
+        # Nothing reads an event back by its id here; plain rows skip building model INSERTs.
+        bulk.insert(Event, EVENT_COLUMNS, [bulk.values(e, EVENT_COLUMNS) for e in events])
+
+
+EVENT_COLUMNS = ("complaint", "kind", "actor", "at", "action", "before", "after", "note", "customer_visible")
 
 
 def _update(rows: list[Deadline]) -> None:
-    """Write the changed columns of each row: one prepared UPDATE per shape of change, run for all
-    its rows at once (psycopg pipelines it). bulk_update's CASE expressions cost more to build in
-    Python than the database spends on the rows."""
+    """Write the changed columns of each row: one statement per shape of change, for all its rows
+    at once (loopdesk/core/bulk.py). bulk_update's CASE expressions cost more to build in Python
+    than the database spends on the rows."""
     fields = {name: Deadline._meta.get_field(name) for name in SAVED_FIELDS if name != "updated_at"}
     now = timezone.now()
     shapes: dict[tuple[str, ...], list[list]] = defaultdict(list)
@@ -325,17 +337,47 @@ def _update(rows: list[Deadline]) -> None:
         if not changed:
             continue
         row.updated_at = now
-        values = [fields[n].get_db_prep_save(getattr(row, fields[n].attname), connection) for n in changed]
-        shapes[changed].append([*values, now, row.pk])
+        shapes[changed].append([row.pk, *(getattr(row, fields[n].attname) for n in changed), now])
         row._loaded = {**loaded, **{fields[n].attname: getattr(row, fields[n].attname) for n in changed}}
-    qn = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        for changed, params in shapes.items():
-            columns = [fields[n].column for n in changed] + ["updated_at"]
-            # Only model metadata goes into the statement; every value is a parameter.
-            sql = (f"UPDATE {qn(Deadline._meta.db_table)} SET {', '.join(f'{qn(c)} = %s' for c in columns)} "  # noqa: S608
-                   f"WHERE {qn('id')} = %s")
-            cursor.executemany(sql, params)
+    for changed, values in shapes.items():
+        bulk.update(Deadline, [*changed, "updated_at"], values)
+
+
+# --- the report's columns on the complaint ----------------------------------------------------
+
+# Clocks whose first cycle (the first promise made to the customer) the reports count, and the
+# complaint column that keeps how it ended, so a report reads one table (reports/figures.py).
+FIRST_CYCLE_COLUMNS = {K.FIRST_RESPONSE: "first_response_met", K.RESOLUTION: "resolution_met"}
+
+
+def outcome(met: bool | None, breached_at: datetime | None) -> bool | None:
+    """How a cycle ended: met; missed (finished late, or breached before finishing); None while undecided."""
+    if met is not None:
+        return met
+    return False if breached_at is not None else None
+
+
+def _record_outcomes(rows: list[Deadline]) -> None:
+    """Copy onto their complaints the first-cycle outcomes these rows decide (completion or breach).
+
+    Rows are compared with what was loaded, so an unchanged outcome costs nothing; the rest is one
+    UPDATE per column and value for any number of complaints (a sweep batch), on rows the caller
+    already holds locked.
+    """
+    decided: dict[tuple[str, bool], list[int]] = defaultdict(list)
+    for row in rows:
+        column = FIRST_CYCLE_COLUMNS.get(row.kind)
+        if column is None or row.cycle != 1:
+            continue
+        value = outcome(row.met, row.breached_at)
+        loaded = getattr(row, "_loaded", None)
+        if value is None or (loaded is not None and outcome(loaded.get("met"), loaded.get("breached_at")) == value):
+            continue
+        decided[(column, value)].append(row.complaint_id)
+        if Deadline.complaint.is_cached(row):
+            setattr(row.complaint, column, value)
+    for (column, value), ids in decided.items():
+        Complaint.objects.filter(pk__in=ids).exclude(**{column: value}).update(**{column: value})
 
 
 # --- the subscriber --------------------------------------------------------------------------

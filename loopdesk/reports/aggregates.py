@@ -20,8 +20,10 @@ class Seconds(Func):
     arity = 2
 
     def as_sql(self, compiler, connection, **extra):
-        return super().as_sql(compiler, connection, template="CAST(EXTRACT(EPOCH FROM (%(expressions)s)) AS "
-                              "double precision)", arg_joiner=" - ", **extra)
+        # date_part gives double precision; EXTRACT gives numeric since PostgreSQL 14, whose arithmetic
+        # was a third of the monthly report's main query (three durations per complaint).
+        return super().as_sql(compiler, connection, template="date_part('epoch', %(expressions)s)",
+                              arg_joiner=" - ", **extra)
 
     def as_sqlite(self, compiler, connection, **extra):
         return super().as_sql(compiler, connection, template="((julianday(%(expressions)s)) * 86400.0)",

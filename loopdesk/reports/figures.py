@@ -2,14 +2,18 @@
 
 Every figure covers the complaints *received* in the period that pass the filters and that the
 viewer may see (`ReportQuery.complaints`). Python only adds up a few grouped counts (per priority)
-and labels the groups; it never iterates over complaint rows.
+and labels the groups; it never iterates over complaint rows. The per-complaint facts that live in
+other tables (how the first cycle of each clock ended, survey link sent, rated) are read from the
+columns the domain keeps on the complaint row (complaints/models/complaint.py), so the figures over a
+period scan the complaint table without probing deadlines, survey links or ratings per row.
 
 Definitions, also shown on the page and in docs/PERFORMANCE.md:
 - first-response time: first_response_at − received_at (clock time), complaints that have one;
 - handling time: resolved_at − received_at (clock time), complaints resolved (and not reopened since);
 - on time: the first cycle of the complaint's first-response / resolution clock (the first promise
   made to the customer): met, against missed (finished late, or still running past its due time);
-  clocks stopped without an outcome (e.g. cancelled complaints) are left out;
+  clocks stopped without an outcome (e.g. cancelled complaints) are left out
+  (`first_response_met` / `resolution_met`, written by deadlines/engine.py);
 - satisfied: a rating whose four dimensions average ≥ 4 (满意 or 非常满意); per dimension a score ≥ 4;
   every rating given counts (a reopened complaint can be rated again);
 - survey response rate: complaints rated (callback or survey link) among those sent a survey link;
@@ -27,20 +31,15 @@ from django.db import connection, transaction
 from django.db.models import (
     Avg,
     BooleanField,
-    Case,
     Count,
-    Exists,
     ExpressionWrapper,
     F,
-    IntegerField,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
-    When,
 )
 from django.db.models.functions import Trunc
+from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import get_language
@@ -49,8 +48,7 @@ from django.utils.translation import gettext_lazy as _
 from loopdesk.accounts.models import Department, User
 from loopdesk.classification.models import Priority
 from loopdesk.classification.taxonomy import problem_types_by_code
-from loopdesk.complaints.models import Channel, Complaint, Satisfaction, Status, SurveyToken
-from loopdesk.deadlines.models import Deadline, DeadlineKind
+from loopdesk.complaints.models import Channel, Complaint, Customer, Satisfaction, Status
 from loopdesk.reports.aggregates import (
     Seconds,
     grouping_sets,
@@ -77,17 +75,20 @@ IMPLICIT_REFERENCE = (Channel.WEB, Channel.API)
 # A record is complete when it holds what SPEC §1 and §4 ask for at its stage: the customer's words,
 # subject and core demand, a problem type, the channel reference where the channel has one, a way to
 # reach the customer (unless anonymous), an owner once it left "new", and a resolution once resolved.
+# The customer is checked against the few that cannot be reached (a set PostgreSQL hashes once)
+# rather than joined row by row: the same condition, without joining every customer to the period.
+UNREACHABLE = Customer.objects.filter(anonymous=False, phone="", email="").values("pk")
 COMPLETE = (
     Q(problem_type__isnull=False) & ~Q(subject="") & ~Q(description="") & ~Q(core_demand="")
     & (Q(channel__in=IMPLICIT_REFERENCE) | ~Q(channel_ref=""))
-    & (Q(customer__anonymous=True) | ~Q(customer__phone="") | ~Q(customer__email=""))
+    & ~Q(customer_id__in=UNREACHABLE)
     & (Q(status__in=(Status.NEW, Status.CANCELLED)) | Q(owner__isnull=False))
     & (Q(resolved_at__isnull=True) | ~Q(resolution_summary=""))
 )
 
-# The clocks whose first cycle is reported, and what makes one on time or late (open and past due is late).
-CLOCKS = {"response": DeadlineKind.FIRST_RESPONSE, "resolution": DeadlineKind.RESOLUTION}
-OUTCOMES = {"on_time": Q(met=True), "late": Q(met=False) | Q(met__isnull=True, breached_at__isnull=False)}
+# The clocks whose first cycle is reported → the complaint column holding its outcome: True on time,
+# False late (finished late, or open past due), NULL undecided (deadlines/engine.py:outcome).
+CLOCKS = {"response": "first_response_met", "resolution": "resolution_met"}
 
 # name → (seconds expression, which complaints have it)
 DURATIONS = {
@@ -273,52 +274,36 @@ def _durations(qs: QuerySet[Complaint], row: dict, group: Q | None) -> dict[str,
     return out
 
 
-def _of_this_complaint() -> dict:
-    # complaint_id = pk written as a closed range: same rows, but PostgreSQL then probes the index once per
-    # complaint of the period instead of hashing every survey link ever sent (seconds at a million rows).
-    return {"complaint_id__gte": OuterRef("pk"), "complaint_id__lte": OuterRef("pk")}
-
-
 def _flags() -> dict:
     """Per-complaint conditions the counts are made of (name → condition)."""
-    invited = Exists(SurveyToken.objects.filter(**_of_this_complaint()))
     return {
         "cancelled": Q(status=Status.CANCELLED),
         "repeat": Q(is_repeat=True),
         "complete": COMPLETE,
         "registered_in_time": Q(registered_at__lte=F("received_at") + REGISTRATION_TARGET),
-        "invited": invited,
-        "rated": Exists(Satisfaction.objects.filter(**_of_this_complaint())),
+        "invited": Q(survey_invited=True),
+        "rated": Q(rated=True),
     }
 
 
 def _clock_flags() -> dict:
     """clock_outcome → whether the complaint's first cycle of that clock had that outcome."""
-    return {f"{prefix}_{outcome}": Exists(Deadline.objects.filter(cond, kind=kind, cycle=1, **_of_this_complaint()))
-            for prefix, kind in CLOCKS.items() for outcome, cond in OUTCOMES.items()}
-
-
-def _clock_codes() -> dict:
-    """clock → 1 (on time), 0 (late) or NULL (no outcome yet): one index probe per clock and complaint."""
-    whens = [When(cond, then=Value(code)) for code, cond in ((1, OUTCOMES["on_time"]), (0, OUTCOMES["late"]))]
-    return {prefix: Subquery(Deadline.objects.filter(kind=kind, cycle=1, **_of_this_complaint())
-                             .annotate(o=Case(*whens, default=None, output_field=IntegerField())).values("o")[:1])
-            for prefix, kind in CLOCKS.items()}
+    return {f"{prefix}_{outcome}": Q(**{column: value})
+            for prefix, column in CLOCKS.items() for outcome, value in (("on_time", True), ("late", False))}
 
 
 def _per_priority_native(qs: QuerySet[Complaint]) -> tuple[dict[str, dict], dict | None]:
     """PostgreSQL: counts, averages and percentiles per priority and overall, in one scan of the period."""
     flags = _flags()
-    codes = _clock_codes()
     inner = qs.annotate(
         **{f"r_{k}": ExpressionWrapper(cond, output_field=BooleanField()) for k, cond in flags.items()},
-        **{f"r_{k}": code for k, code in codes.items()},
+        **{f"r_{k}": F(column) for k, column in CLOCKS.items()},
         **{f"r_{name}": expr for name, (expr, _cond) in DURATIONS.items()},
-    ).values("priority", *[f"r_{k}" for k in (*flags, *codes, *DURATIONS)])
+    ).values("priority", *[f"r_{k}" for k in (*flags, *CLOCKS, *DURATIONS)])
     aggregates = {"n": "COUNT(*)", **{k: f'COUNT(*) FILTER (WHERE "r_{k}")' for k in flags}}
-    for k in codes:
-        aggregates[f"{k}_on_time"] = f'COUNT(*) FILTER (WHERE "r_{k}" = 1)'
-        aggregates[f"{k}_late"] = f'COUNT(*) FILTER (WHERE "r_{k}" = 0)'
+    for k in CLOCKS:  # NULL (undecided) is neither
+        aggregates[f"{k}_on_time"] = f'COUNT(*) FILTER (WHERE "r_{k}")'
+        aggregates[f"{k}_late"] = f'COUNT(*) FILTER (WHERE NOT "r_{k}")'
     aggregates["rated"] = 'COUNT(*) FILTER (WHERE "r_invited" AND "r_rated")'  # rated among those invited
     for name in DURATIONS:
         aggregates[f"{name}_n"] = f'COUNT("r_{name}")'
@@ -366,12 +351,14 @@ def _clock_rate(rows, prefix: str) -> Rate:
 
 
 def _ratings(qs: QuerySet[Complaint]) -> dict[str, dict]:
-    total = F("response_speed") + F("result") + F("attitude") + F("communication")
-    rows = (Satisfaction.objects.filter(complaint__in=qs.values("pk"))
-            .alias(_total=total).values("complaint__priority").order_by()
-            .annotate(n=Count("pk"), ok=Count("pk", filter=Q(_total__gte=SATISFIED_SCORE * len(DIMENSIONS))),
-                      **{f"ok_{d}": Count("pk", filter=Q(**{f"{d}__gte": SATISFIED_SCORE})) for d in DIMENSIONS}))
-    return {r["complaint__priority"]: r for r in rows}
+    """Every rating of the period's complaints, per priority: from the rated complaints, in one scan."""
+    total = sum((F(f"satisfactions__{d}") for d in DIMENSIONS), start=Value(0))
+    rows = (qs.filter(rated=True).values("priority").order_by()
+            .annotate(n=Count("satisfactions"),
+                      ok=Count("satisfactions", filter=GreaterThanOrEqual(total, SATISFIED_SCORE * len(DIMENSIONS))),
+                      **{f"ok_{d}": Count("satisfactions", filter=Q(**{f"satisfactions__{d}__gte": SATISFIED_SCORE}))
+                         for d in DIMENSIONS}))
+    return {r["priority"]: r for r in rows}
 
 
 def _sat_rate(ratings: dict[str, dict], priorities: list[str], key: str, target: float | None) -> Rate:

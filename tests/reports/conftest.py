@@ -2,7 +2,8 @@
 
 Complaints are registered through the domain at their own (frozen) registration moment, then the
 outcome columns a month of handling would have written are set directly: timestamps, owners,
-statuses, the first cycle of each deadline, ratings and survey links. Times are Shanghai.
+statuses, the first cycle of each deadline, ratings and survey links, each with the column the domain
+keeps on the complaint for the reports (clock outcome, rated, survey sent). Times are Shanghai.
 
 | # | received    | delay  | pri | channel | type             | FR after | resolved | FR clock | res. clock | rating |
 |---|-------------|--------|-----|---------|------------------|----------|----------|----------|------------|--------|
@@ -28,6 +29,7 @@ from django.test import Client
 
 from loopdesk.complaints.intake import register_complaint
 from loopdesk.complaints.models import Complaint, Satisfaction, SatisfactionSource, SurveyToken
+from loopdesk.deadlines.engine import FIRST_CYCLE_COLUMNS, outcome
 from loopdesk.deadlines.models import Deadline
 from tests.domain.support import intake
 
@@ -56,17 +58,20 @@ def clock():
 def set_clock(c: Complaint, kind: str, *, met: bool | None = None, overdue: bool = False) -> None:
     row = Deadline.objects.filter(complaint=c, kind=kind, cycle=1)
     assert row.exists(), f"{c} has no {kind} deadline"
-    row.update(met=met, state="done" if met is not None else "running",
-               breached_at=c.received_at + timedelta(hours=1) if (met is False or overdue) else None)
+    breached_at = c.received_at + timedelta(hours=1) if (met is False or overdue) else None
+    row.update(met=met, state="done" if met is not None else "running", breached_at=breached_at)
+    Complaint.objects.filter(pk=c.pk).update(**{FIRST_CYCLE_COLUMNS[kind]: outcome(met, breached_at)})
 
 
 def rate(c: Complaint, scores: str, source: str = SatisfactionSource.SURVEY) -> Satisfaction:
     s = dict(zip(("response_speed", "result", "attitude", "communication"), map(int, scores), strict=True))
+    Complaint.objects.filter(pk=c.pk).update(rated=True)
     return Satisfaction.objects.create(complaint=c, source=source, at=c.received_at + timedelta(days=1), **s)
 
 
 def invite(c: Complaint) -> None:
     SurveyToken.objects.create(complaint=c, nonce=f"n-{c.pk}", expires_at=c.received_at + timedelta(days=7))
+    Complaint.objects.filter(pk=c.pk).update(survey_invited=True)
 
 
 @pytest.fixture

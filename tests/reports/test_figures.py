@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
+import importlib
 
+import pytest
+from django.apps import apps as django_apps
+
+from loopdesk.complaints.models import Complaint
 from loopdesk.reports.figures import compute
 from loopdesk.reports.query import parse
 
@@ -151,3 +155,17 @@ def test_an_empty_period_has_no_rates(org, november):
     f = report(org, date="2026-06-15")
     assert f.total == 0
     assert f.completeness.value is None and f.first_response.p50 is None and f.by_priority == []
+
+
+def test_the_migration_backfill_gives_the_same_figures(org, november):
+    """The columns filled from the deadline, survey-link and rating rows give every hand-counted figure."""
+    backfill = importlib.import_module("loopdesk.complaints.migrations.0006_report_columns").backfill
+    Complaint.objects.update(first_response_met=None, resolution_met=None, survey_invited=False, rated=False)
+    backfill(django_apps, None)
+    f = report(org)
+    assert (f.on_time_response.hits, f.on_time_response.total) == (3, 4)
+    assert (f.on_time_resolution.hits, f.on_time_resolution.total) == (2, 4)
+    assert (f.survey_response.hits, f.survey_response.total) == (3, 4)
+    prio = {p.priority: p for p in f.by_priority}
+    assert (prio["C"].on_time_resolution.hits, prio["C"].on_time_resolution.total) == (1, 2)  # #4 overdue, open
+    assert prio["B"].on_time_resolution.value is None  # #3 still running

@@ -128,6 +128,16 @@ class Complaint(models.Model):
     cancel_reason = models.CharField(_("cancellation reason"), max_length=500, blank=True)
     resolution_summary = models.TextField(_("resolution"), blank=True)
 
+    # Facts the reports count, kept on the row when they become known so a report over a month is one
+    # scan of this table (docs/PERFORMANCE.md, "Reports"). How the first cycle of the first-response and
+    # resolution clocks ended: True met, False missed (late, or breached while open), None not decided
+    # yet — written by deadlines/engine.py:write. Whether a survey link was ever sent (complaints/surveys.py)
+    # and whether the customer ever rated it, by callback or link (complaints/actions.py).
+    first_response_met = models.BooleanField(_("first response on time"), null=True, editable=False)
+    resolution_met = models.BooleanField(_("resolution on time"), null=True, editable=False)
+    survey_invited = models.BooleanField(_("survey link sent"), default=False, db_default=False, editable=False)
+    rated = models.BooleanField(_("rated by the customer"), default=False, db_default=False, editable=False)
+
     # Character bigrams of the searchable text: lets PostgreSQL index Chinese without a dictionary.
     search_text = models.TextField(editable=False, default="")
     intake_key = models.CharField(max_length=200, null=True, blank=True, unique=True, editable=False)
