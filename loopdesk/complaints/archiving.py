@@ -7,13 +7,20 @@
    the same timeline event as the manual archive action. Archived complaints are read-only: no
    action in the workflow table starts from "archived".
 2. Retention: archived complaints closed more than "retention.years" years ago lose their personal
-   data — the customer's name, phone, email and member no. are masked, the channel reference too,
-   attachment files are deleted from storage — and the timeline says so. The complaint row and its
-   events are never deleted, so the statistics and the history stay whole.
+   data, each step once, with its own timeline event:
+   a. free text — phone numbers, e-mails, ID card and bank card numbers, and the customer's own name,
+      phone, e-mail and member no., wherever they were written: the complaint's texts, notes,
+      communication logs, sub-tasks, solutions, demand changes, ratings, escalation reasons,
+      data-check findings, alert notes and the timeline's own notes and values (core/redact.py);
+   b. the customer's name, phone, email and member no. are masked, the channel reference too,
+      attachment files are deleted from storage.
+   The complaint row and its events are never deleted, so the statistics and the history stay whole.
 
-Both steps are idempotent and work in batches, each row under a savepoint so one bad row is logged
-and skipped instead of stalling the job. Rows are claimed with SKIP LOCKED, so two runners never
-act on the same complaint.
+Every step is idempotent (a complaint is due until its event is written) and works in batches of
+rows claimed with SKIP LOCKED, so two runners never act on the same complaint, walking the ids
+upwards so a long backlog is read once. Archiving and 2b take each row under a savepoint; 2a masks
+a whole batch with one query per table and redoes a failed batch row by row, so one bad row is
+logged and skipped instead of stalling the job.
 """
 
 from __future__ import annotations
@@ -22,34 +29,56 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.apps import apps
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from loopdesk.complaints.access import mask_email, mask_phone
 from loopdesk.complaints.actions import _move  # the manual archive's own step, so both write the same event
 from loopdesk.complaints.attachments import path_of
 from loopdesk.complaints.intake import searchable
 from loopdesk.complaints.models import Complaint, Customer, Event, EventKind, Status
-from loopdesk.complaints.timeline import event
-from loopdesk.core import config
+from loopdesk.complaints.timeline import event, record
+from loopdesk.core import bulk, config
+from loopdesk.core.redact import mask_personal_data, mask_value
 
 log = logging.getLogger(__name__)
 BATCH = 200
 ANONYMISE = "anonymise"
+SCRUB_TEXT = "scrub_text"
+
+# Free text that may hold personal data: the complaint's own, then that of rows with a `complaint`
+# foreign key, per model (JSON fields are masked value by value). Models of apps not installed are skipped.
+COMPLAINT_TEXTS = ("subject", "description", "facts", "core_demand", "priority_override_reason", "cancel_reason",
+                   "resolution_summary")
+RELATED_TEXTS: dict[str, tuple[str, ...]] = {
+    "complaints.Note": ("text", "next_step"),
+    "complaints.Communication": ("summary", "customer_reaction", "next_step"),
+    "complaints.SubTask": ("title", "result"),
+    "complaints.Solution": ("measures", "approval_note", "customer_comment"),
+    "complaints.DemandChange": ("old_demand", "new_demand", "confirmation"),
+    "complaints.Satisfaction": ("comment",),
+    "complaints.Event": ("note", "before", "after"),
+    "escalation.Escalation": ("reason",),
+    "monitoring.Finding": ("reason", "changes"),
+    "monitoring.Alert": ("ack_note", "params"),
+}
 
 
 @dataclass
 class RunResult:
     archived: list[str] = field(default_factory=list)
     anonymised: list[str] = field(default_factory=list)
+    texts_scrubbed: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     dry_run: bool = False
 
     def as_dict(self) -> dict:
-        return {"archived": len(self.archived), "anonymised": len(self.anonymised), "failed": len(self.failed),
-                "dry_run": self.dry_run}
+        return {"archived": len(self.archived), "anonymised": len(self.anonymised),
+                "texts_scrubbed": len(self.texts_scrubbed), "failed": len(self.failed), "dry_run": self.dry_run}
 
 
 def archive_cutoff(now: datetime | None = None) -> datetime:
@@ -80,30 +109,72 @@ def due_for_archive(cutoff: datetime) -> QuerySet[Complaint]:
     return Complaint.objects.filter(status=Status.CLOSED, closed_at__lt=cutoff)
 
 
-def due_for_anonymising(cutoff: datetime) -> QuerySet[Complaint]:
-    done = Event.objects.filter(complaint_id=OuterRef("pk"), action=ANONYMISE)
-    return (Complaint.objects.filter(status=Status.ARCHIVED)
+def _past_retention(cutoff: datetime, action: str, qs: QuerySet[Complaint] | None = None) -> QuerySet[Complaint]:
+    """Archived (or in `qs`) complaints closed before the cutoff without the event of this retention step."""
+    done = Event.objects.filter(complaint_id=OuterRef("pk"), action=action)
+    old = Q(status=Status.ARCHIVED) if qs is None else Q(status=Status.ARCHIVED) | Q(pk__in=qs.values("pk"))
+    return (Complaint.objects.filter(old)
             .filter(Q(closed_at__lt=cutoff) | Q(closed_at__isnull=True, archived_at__lt=cutoff))
             .exclude(Exists(done)))
 
 
-def _in_batches(qs: QuerySet[Complaint], step, result_list: list[str], failed: list[str], batch: int) -> None:
-    skip: set[int] = set()
+def due_for_anonymising(cutoff: datetime) -> QuerySet[Complaint]:
+    return _past_retention(cutoff, ANONYMISE)
+
+
+def due_for_text_scrub(cutoff: datetime) -> QuerySet[Complaint]:
+    return _past_retention(cutoff, SCRUB_TEXT)
+
+
+def _claimed(qs: QuerySet[Complaint], batch: int, handle) -> None:
+    """Call handle(rows) for batches of rows, each locked in its own transaction, by ascending id.
+
+    Rows another runner holds are skipped (SKIP LOCKED) and left for the next run; walking the ids
+    upwards reads a long backlog once instead of re-reading the rows already done on every batch.
+    """
+    after = 0
     while True:
         with transaction.atomic():
-            rows = list(qs.exclude(pk__in=skip).select_for_update(skip_locked=True, of=("self",))
+            rows = list(qs.filter(pk__gt=after).select_for_update(skip_locked=True, of=("self",))
                         .select_related("customer").order_by("id")[:batch])
-            for c in rows:
-                try:
-                    with transaction.atomic():
-                        step(c)
-                    result_list.append(c.number)
-                except Exception:
-                    log.exception("archive job: complaint %s failed; skipped this run", c.number)
-                    skip.add(c.pk)
-                    failed.append(c.number)
+            if rows:
+                handle(rows)
         if len(rows) < batch:
             return
+        after = rows[-1].pk
+
+
+def _one_by_one(rows: list[Complaint], step, result_list: list[str], failed: list[str]) -> None:
+    for c in rows:
+        try:
+            with transaction.atomic():
+                step(c)
+            result_list.append(c.number)
+        except Exception:
+            log.exception("archive job: complaint %s failed; skipped this run", c.number)
+            failed.append(c.number)
+
+
+def _in_batches(qs: QuerySet[Complaint], step, result_list: list[str], failed: list[str], batch: int) -> None:
+    _claimed(qs, batch, lambda rows: _one_by_one(rows, step, result_list, failed))
+
+
+def _in_set_batches(qs: QuerySet[Complaint], step, result_list: list[str], failed: list[str], batch: int) -> None:
+    """Like _in_batches, with a step that takes the whole batch; a failed batch is redone row by row."""
+
+    def handle(rows: list[Complaint]) -> None:
+        try:
+            with transaction.atomic():
+                step(rows)
+        except Exception:
+            log.exception("archive job: a batch from complaint %s failed; redoing it row by row", rows[0].number)
+            # Read again: the failed step may have changed the rows in memory before it was rolled back.
+            _one_by_one(rows, lambda c: step([Complaint.objects.select_related("customer").get(pk=c.pk)]),
+                        result_list, failed)
+        else:
+            result_list.extend(c.number for c in rows)
+
+    _claimed(qs, batch, handle)
 
 
 def _archive(c: Complaint, cutoff: datetime) -> None:
@@ -150,6 +221,84 @@ def _anonymise(c: Complaint) -> None:
           % {"n": years})
 
 
+def _related_texts() -> list[tuple[type, tuple[str, ...]]]:
+    out = []
+    for label, fields in RELATED_TEXTS.items():
+        app_label, _model = label.split(".")
+        if apps.is_installed(f"loopdesk.{app_label}"):
+            out.append((apps.get_model(label), fields))
+    return out
+
+
+def _masked(obj, fields: tuple[str, ...], keep: list[str], known: list[str]) -> int:
+    """Mask the personal data in these fields of obj (in memory); how many fields changed."""
+    changed = 0
+    for name in fields:
+        value = getattr(obj, name)
+        if isinstance(value, str):
+            new = mask_personal_data(value, keep=keep, known=known)
+        elif value is None:
+            continue
+        else:
+            new = mask_value(value, keep=keep, known=known)
+        if new != value:
+            setattr(obj, name, new)
+            changed += 1
+    return changed
+
+
+def _scrub_texts(rows: list[Complaint]) -> None:
+    """Mask personal data in the free text of these complaints and of their records, one query per table
+    to read and one to write, and say so on each complaint's timeline."""
+    now = timezone.now()
+    by_id = {c.pk: c for c in rows}
+    # What each complaint's texts may name: its customer's own data (still there: this step runs before
+    # the customer's data is masked) is masked wherever it appears; its order number is no card or phone.
+    known = {c.pk: [c.customer.name, c.customer.phone, c.customer.email, c.customer.member_no] if c.customer_id
+             else [] for c in rows}
+    keep = {c.pk: [c.order_no] for c in rows}
+    counts = dict.fromkeys(by_id, 0)
+    changed = []
+    for c in rows:
+        n = _masked(c, COMPLAINT_TEXTS, keep[c.pk], known[c.pk])
+        if n:
+            counts[c.pk] += n
+            c.search_text = searchable(c)
+            c.updated_at = now
+            changed.append(c)
+    # One statement per table (core/bulk.py): Django's bulk_update builds a CASE per field and row,
+    # which cost ten times the masking itself.
+    complaint_fields = [*COMPLAINT_TEXTS, "search_text", "updated_at"]
+    bulk.update(Complaint, complaint_fields, [(c.pk, *(getattr(c, f) for f in complaint_fields)) for c in changed])
+    for model, fields in _related_texts():
+        dirty = []
+        for obj in model.objects.filter(complaint_id__in=list(by_id)).only("pk", "complaint_id", *fields).iterator(
+                chunk_size=2000):
+            n = _masked(obj, fields, keep[obj.complaint_id], known[obj.complaint_id])
+            if n:
+                counts[obj.complaint_id] += n
+                dirty.append((obj.pk, *(getattr(obj, f) for f in fields)))
+        if not dirty:
+            continue
+        if model is Event:
+            Event.objects.mask_texts(fields, dirty)
+        else:
+            bulk.update(model, fields, dirty)
+    years = int(config.get("retention.years"))
+    record(Event(complaint=c, kind=EventKind.FIELD, actor=None, action=SCRUB_TEXT, at=now,
+                 after={"texts_masked": counts[c.pk]}, note=_scrub_note(years, counts[c.pk])) for c in rows)
+
+
+def _scrub_note(years: int, count: int) -> str:
+    if not count:
+        return _("Retention period of %(n)s years ended: free text checked, no phone numbers, e-mails, ID or "
+                 "bank card numbers found.") % {"n": years}
+    return ngettext("Retention period of %(n)s years ended: phone numbers, e-mails, ID and bank card numbers "
+                    "masked in %(count)s text.",
+                    "Retention period of %(n)s years ended: phone numbers, e-mails, ID and bank card numbers "
+                    "masked in %(count)s texts.", count) % {"n": years, "count": count}
+
+
 def run(*, now: datetime | None = None, dry_run: bool = False, batch: int = BATCH) -> RunResult:
     now = now or timezone.now()
     result = RunResult(dry_run=dry_run)
@@ -159,16 +308,17 @@ def run(*, now: datetime | None = None, dry_run: bool = False, batch: int = BATC
         result.archived = list(due_for_archive(cutoff).order_by("id").values_list("number", flat=True))
         if keep_until is not None:
             # Complaints archived by this same run would be anonymised too, if they are old enough.
-            old = Q(status=Status.ARCHIVED) | Q(pk__in=due_for_archive(cutoff).values("pk"))
-            done = Event.objects.filter(complaint_id=OuterRef("pk"), action=ANONYMISE)
-            result.anonymised = list(
-                Complaint.objects.filter(old).filter(Q(closed_at__lt=keep_until)
-                                                     | Q(closed_at__isnull=True, archived_at__lt=keep_until))
-                .exclude(Exists(done)).order_by("id").values_list("number", flat=True))
+            archiving_now = due_for_archive(cutoff)
+            result.texts_scrubbed = list(_past_retention(keep_until, SCRUB_TEXT, archiving_now)
+                                         .order_by("id").values_list("number", flat=True))
+            result.anonymised = list(_past_retention(keep_until, ANONYMISE, archiving_now)
+                                     .order_by("id").values_list("number", flat=True))
         return result
     _in_batches(due_for_archive(cutoff), lambda c: _archive(c, cutoff), result.archived, result.failed, batch)
     if keep_until is not None:
+        # Free text first: it looks for the customer's own name and phone, which anonymising masks.
+        _in_set_batches(due_for_text_scrub(keep_until), _scrub_texts, result.texts_scrubbed, result.failed, batch)
         _in_batches(due_for_anonymising(keep_until), _anonymise, result.anonymised, result.failed, batch)
-    if result.archived or result.anonymised or result.failed:
+    if result.archived or result.anonymised or result.texts_scrubbed or result.failed:
         log.info("archive job: %s", result.as_dict())
     return result

@@ -28,9 +28,13 @@ DEFAULTS: dict[str, Any] = {
     "burst.history_windows": 28,
     "burst.k": 3.0,
     "burst.min_count": 5,
+    # How often the burst rule runs (minutes); None: LOOPDESK_BURST_SCAN_SECONDS of the deployment (900 s).
+    "burst.scan_minutes": None,
     # Likely duplicates (loopdesk/monitoring/checks.py): same customer + type + similar text within this time.
     "checks.duplicate_window_hours": 72,
     "checks.duplicate_similarity": 0.6,
+    # Local hour of the daily data-check scan; None: LOOPDESK_DATA_CHECK_HOUR of the deployment (2).
+    "checks.scan_hour": None,
 }
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from loopdesk.accounts.models import Role, User
 from loopdesk.complaints.access import department_ids
 from loopdesk.core.errors import NotAllowed
-from loopdesk.monitoring.models import Alert, Finding
+from loopdesk.monitoring.models import Alert, Finding, FindingStatus
 
 ACT_ROLES = {Role.MONITOR, Role.MANAGER, Role.ADMIN}
 READ_ROLES = {*ACT_ROLES, Role.SUPERVISOR}
@@ -54,3 +54,20 @@ def visible_findings(user: User) -> QuerySet[Finding]:
     if user.role in ACT_ROLES:
         return Finding.objects.all()
     return Finding.objects.filter(complaint__department_id__in=department_ids(user))
+
+
+def open_findings_on(user: User, complaint) -> list[Finding]:
+    """The open findings about one complaint the user may see, in one query (none for those who may not).
+
+    The same rule as visible_findings, with a supervisor's departments as a subquery, so the complaint
+    page pays a single query whoever looks.
+    """
+    if not can_read(user):
+        return []
+    qs = Finding.objects.filter(complaint_id=complaint.pk, status=FindingStatus.OPEN).order_by("found_at", "id")
+    if user.role not in ACT_ROLES:
+        if complaint.department_id is None:
+            return []
+        if complaint.department_id != user.department_id:
+            qs = qs.filter(complaint__department_id__in=user.supervised_departments.values("id"))
+    return list(qs)

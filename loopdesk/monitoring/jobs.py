@@ -2,8 +2,8 @@
 
 Each scan is claimed with a conditional UPDATE of its ScanMark row, so however many loops or
 workers call `run_due` at once, exactly one runs each due scan. Burst alerts run every
-LOOPDESK_BURST_SCAN_SECONDS (default 15 min); the data checks once a day after
-LOOPDESK_DATA_CHECK_HOUR (default 02:00 local time).
+15 minutes and the data checks once a day after 02:00 local time, unless set otherwise (conf.py:
+the configuration page, else LOOPDESK_BURST_SCAN_SECONDS / LOOPDESK_DATA_CHECK_HOUR).
 """
 
 from __future__ import annotations

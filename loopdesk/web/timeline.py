@@ -53,6 +53,7 @@ ACTION_LABELS = {
     "use_article": gettext_lazy("knowledge article used"),
     "draft_article": gettext_lazy("turned into a knowledge article draft"),
     "anonymise": gettext_lazy("personal data anonymised"),
+    "scrub_text": gettext_lazy("personal data masked in free text"),
     "correct_data": gettext_lazy("data corrected after a data check"),
 }
 
@@ -104,6 +105,7 @@ FIELD_LABELS = {
     "problem": gettext_lazy("problem"),
     "article": gettext_lazy("knowledge article"),
     "attachments_deleted": gettext_lazy("attachments deleted"),
+    "texts_masked": gettext_lazy("texts masked"),
 }
 
 # Value labels: by (event kind, key) first, then by key alone.

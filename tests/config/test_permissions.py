@@ -49,7 +49,7 @@ def _make(name: str):
 
 def page_urls(org) -> list[str]:
     urls = [reverse("config:index"), reverse("config:numbering"), reverse("config:limits"),
-            reverse("config:user_password", args=[org.hank.pk])]
+            reverse("config:monitoring"), reverse("config:user_password", args=[org.hank.pk])]
     for name in SECTIONS:
         urls += [reverse(f"config:{name}_new"), reverse(f"config:{name}_edit", args=[_first_pk(org, name)])]
         if name != "working_period":  # listed on the calendar page
@@ -88,6 +88,9 @@ def test_non_admins_change_nothing_by_posting(org, as_user, username):
                                                                "Zq9!long-pass"},
         reverse("config:numbering"): {"format": "{seq}", "reset": "never"},
         reverse("config:limits"): {"repeat_window_days": 1, "approval_threshold": "1", "survey_valid_days": 1},
+        reverse("config:monitoring"): {"burst_window_hours": 1, "burst_history_windows": 7, "burst_k": "1",
+                                       "burst_min_count": 1, "burst_scan_minutes": 1, "checks_scan_hour": 0,
+                                       "duplicate_window_hours": 1, "duplicate_similarity": 10},
         reverse("config:numbering_preview"): {"format": "{seq}", "reset": "never"},
     }
     for url, data in posts.items():

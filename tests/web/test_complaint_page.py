@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from loopdesk.accounts.models import AuditLog
 from loopdesk.complaints import actions, attachments
 from loopdesk.complaints.models import Event
+from loopdesk.monitoring.models import Finding
 from tests.web.conftest import PNG
 
 
@@ -154,5 +155,39 @@ def test_its_query_count_does_not_grow_with_the_record(org, browser, complaint, 
         actions.add_subtask(n, actor=ada, title=f"子任务{i}", owner_id=org.users[("hank", "sam")[i % 2]].pk)
         attachments.store(c, SimpleUploadedFile(f"{i}.png", PNG), actor=ada)
     assert _queries(b, f"/complaints/{n}") == few
-    with django_assert_max_num_queries(23):  # 22 + 1 for the knowledge suggestions panel
+    # 22 + 1 for the knowledge suggestions panel + 1 for the open data-check findings (sam may see them)
+    with django_assert_max_num_queries(24):
         b.get(f"/complaints/{n}")
+
+
+def _finding_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return sum("monitoring_finding" in q["sql"] for q in ctx.captured_queries)
+
+
+def test_open_data_check_findings_show_with_a_link_to_correct_them(org, browser, complaint):
+    c = complaint("in_progress")
+    f = Finding.objects.create(check_name="missing_required_fields", complaint=c, detail={"fields": ["description"]})
+    Finding.objects.create(check_name="likely_duplicates", complaint=c, status="dismissed", reason="不是重复")
+    html = browser("monty").get(f"/complaints/{c.number}").content.decode()
+    assert 'id="findings"' in html and f'id="finding-{f.pk}"' in html
+    assert "Missing required fields" in html and "Fields concerned: customer&#x27;s own words." in html
+    assert f'href="/monitoring/checks/{f.pk}"' in html and "Correct or dismiss" in html
+    assert "Likely duplicates" not in html  # dismissed: not open
+    # A supervisor reads them; correcting is for monitors, managers and administrators.
+    html = browser("sam").get(f"/complaints/{c.number}").content.decode()
+    assert f'href="/monitoring/checks/{f.pk}"' in html and "View the finding" in html
+    # Corrected or cleared findings leave the page.
+    Finding.objects.filter(pk=f.pk).update(status="cleared")
+    assert 'id="findings"' not in browser("monty").get(f"/complaints/{c.number}").content.decode()
+
+
+def test_findings_cost_one_query_and_only_for_those_who_may_see_them(org, browser, complaint):
+    c = complaint("in_progress")
+    Finding.objects.create(check_name="missing_required_fields", complaint=c, detail={"fields": ["description"]})
+    url = f"/complaints/{c.number}"
+    for user in ("sam", "mia", "monty", "ada"):
+        assert _finding_queries(browser(user), url) == 1, user
+    for user in ("amy", "hank"):
+        assert _finding_queries(browser(user), url) == 0, user

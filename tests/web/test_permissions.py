@@ -8,9 +8,12 @@ import re
 import pytest
 from django.test import Client
 
+from loopdesk.complaints import actions
 from loopdesk.complaints.access import available_actions
 from loopdesk.complaints.models import Complaint
 from loopdesk.complaints.workflow import TRANSITIONS
+from loopdesk.monitoring.access import visible_findings
+from loopdesk.monitoring.models import Finding
 from loopdesk.web.models import SavedView
 from tests.web.conftest import ROLES, snapshot
 
@@ -126,3 +129,23 @@ def test_get_only_pages_refuse_posts_and_post_only_endpoints_refuse_gets(org, br
     assert b.get(f"/complaints/{c.number}/accept").status_code == 405
     assert b.get(f"/complaints/{c.number}/contact").status_code == 405
     assert b.get("/complaints/bulk-assign").status_code == 405
+
+
+def test_open_findings_on_the_complaint_page_follow_the_monitoring_access_rules(org, browser, complaint):
+    ours = complaint("in_progress")  # logistics: sam supervises it
+    theirs = complaint("in_progress", problem_type="feature_fault", subject="洗衣机无法启动")  # tech support's
+    actions.add_co_handler(theirs.number, actor=org.ada, user_id=org.sam.pk)  # sam sees it, not its findings
+    findings = {c.number: Finding.objects.create(check_name="missing_required_fields", complaint=c,
+                                                 detail={"fields": ["description"]}) for c in (ours, theirs)}
+    for user in ROLES:
+        for number, f in findings.items():
+            page = browser(user).get(f"/complaints/{number}")
+            if page.status_code == 404:
+                continue
+            shown = f'id="finding-{f.pk}"' in page.content.decode()
+            assert shown == visible_findings(org.users[user]).filter(pk=f.pk).exists(), (user, number)
+    seen = {u for u in ROLES if f'id="finding-{findings[ours.number].pk}"' in
+            browser(u).get(f"/complaints/{ours.number}").content.decode()}
+    assert seen == {"sam", "mia", "monty", "ada"}
+    assert f'id="finding-{findings[theirs.number].pk}"' not in browser("sam").get(
+        f"/complaints/{theirs.number}").content.decode()

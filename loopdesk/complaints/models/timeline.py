@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from loopdesk.core import bulk
 
 
 class EventKind(models.TextChoices):
@@ -33,6 +37,20 @@ class AppendOnlyQuerySet(models.QuerySet):
 
     def delete(self):
         raise TypeError("timeline events are append-only")
+
+    def mask_texts(self, fields: Sequence[str], rows: Sequence[Sequence]) -> None:
+        """Write back the texts of events whose personal data retention masked (complaints/archiving.py);
+        rows are (pk, *values of `fields`).
+
+        The one exception to append-only, because the retention limit on personal data outranks the
+        history: only the note and the before/after values may be rewritten, never who, when or what.
+        """
+        if not set(fields) <= MASKABLE:
+            raise TypeError("only the texts of timeline events may be masked")
+        bulk.update(self.model, fields, rows)
+
+
+MASKABLE = {"note", "before", "after"}
 
 
 class Event(models.Model):

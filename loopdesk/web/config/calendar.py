@@ -21,7 +21,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
@@ -38,7 +38,7 @@ def unconfirmed_warning() -> str | None:
     missing = unconfirmed_days(timezone.localdate())
     if not missing:
         return None
-    return _g("Days off from %(date)s on are assumed, not confirmed: import the official schedule.") % {
+    return gettext("Days off from %(date)s on are assumed, not confirmed: import the official schedule.") % {
         "date": f"{missing[0]:%Y-%m-%d}"}
 
 

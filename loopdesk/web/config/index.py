@@ -23,6 +23,7 @@ SECTIONS = [
     ("config:webhook", _("Webhooks and notifications"), _("Complaint events posted to other systems; delivery log "
                                                             "and notification queue.")),
     ("config:numbering", _("Complaint numbers"), _("The number format, with a live example.")),
+    ("config:monitoring", _("Monitoring rules"), _("Burst alerts, the daily data checks and likely duplicates.")),
     ("config:limits", _("Other settings"), _("Repeat window, approval threshold, survey validity.")),
 ]
 

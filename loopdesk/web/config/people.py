@@ -14,7 +14,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
@@ -53,9 +53,9 @@ class Departments(Section):
 
     def refuse_delete(self, obj: Department) -> str | None:
         if obj.members.exists() or obj.supervisors.exists():
-            return _g("%(label)s still has people; move them first.") % {"label": obj}
+            return gettext("%(label)s still has people; move them first.") % {"label": obj}
         if RoutingRule.objects.filter(department=obj).exists():
-            return _g("Routing rules still send complaints to %(label)s; change them first.") % {"label": obj}
+            return gettext("Routing rules still send complaints to %(label)s; change them first.") % {"label": obj}
         return None
 
     def target(self, obj: Department) -> str:
@@ -170,7 +170,7 @@ class Users(Section):
         if not obj.is_active:
             open_count = obj.owned_complaints.filter(status__in=OPEN_STATUSES).count()
             if open_count:
-                messages.warning(request, _g("%(user)s still owns %(n)d open complaints: reassign them.")
+                messages.warning(request, gettext("%(user)s still owns %(n)d open complaints: reassign them.")
                                  % {"user": obj.label, "n": open_count})
 
     def label(self, obj: User) -> str:
@@ -196,7 +196,7 @@ def password_view(request: HttpRequest, pk: int) -> HttpResponse:
         with transaction.atomic():
             form.save()
             audit.record(request, "config.user.password", users.target(person), {"label": users.label(person)})
-        messages.success(request, _g("New password set for %(user)s.") % {"user": person.label})
+        messages.success(request, gettext("New password set for %(user)s.") % {"user": person.label})
         return redirect(users.url())
     return render(request, "config/password.html", {"person": person, "form": form, "section": users,
                                                     "nav": "config"},

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -14,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -72,17 +73,25 @@ def current_numbering() -> dict[str, Any]:
 KEYS = {"format": "numbering.format", "reset": "numbering.reset", "per_channel": "numbering.per_channel"}
 
 
-def _save(request: HttpRequest, action: str, target: str, keys: dict[str, str], before: dict[str, Any],
-          after: dict[str, Any]) -> bool:
-    """Write the changed keys and the audit row in one transaction. False when nothing changed."""
+def save_settings(request: HttpRequest, action: str, target: str, keys: dict[str, str], before: dict[str, Any],
+                  after: dict[str, Any], *, stored: dict[str, Callable[[Any], Any]] | None = None) -> bool:
+    """Write the changed keys and the audit row in one transaction. False when nothing changed.
+
+    The audit compares the values as the form shows them; `stored` converts a field's value to how
+    the setting keeps it (e.g. a percentage to a fraction)."""
     change = audit.diff(before, after)
     if not change["after"]:
         return False
+    stored = stored or {}
     with transaction.atomic():
         for field in change["after"]:
-            config.put(keys[field], after[field])
+            config.put(keys[field], stored.get(field, _same)(after[field]))
         audit.record(request, action, target, change)
     return True
+
+
+def _same(value: Any) -> Any:
+    return value
 
 
 @admin_only
@@ -93,11 +102,11 @@ def numbering_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid() and "preview" not in request.POST:
         after = {"format": form.cleaned_data["format"], "reset": form.cleaned_data["reset"],
                  "per_channel": form.cleaned_data["per_channel"]}
-        if _save(request, "config.numbering.update", "setting:numbering", KEYS, current, after):
-            messages.success(request, _g("Number format saved. New complaints are numbered like %(example)s.")
+        if save_settings(request, "config.numbering.update", "setting:numbering", KEYS, current, after):
+            messages.success(request, gettext("Number format saved. New complaints are numbered like %(example)s.")
                              % {"example": examples(after["format"])[0]})
         else:
-            messages.info(request, _g("Nothing changed."))
+            messages.info(request, gettext("Nothing changed."))
         return redirect("config:numbering")
     shown = form.cleaned_data["format"] if form.is_bound and form.is_valid() else current["format"]
     labels = dict(RESET_CHOICES)
@@ -155,10 +164,10 @@ def limits_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         threshold = form.cleaned_data["approval_threshold"].quantize(Decimal("0.01"))
         after = {**form.cleaned_data, "approval_threshold": str(threshold)}
-        if _save(request, "config.limits.update", "setting:limits", LIMIT_KEYS, current, after):
-            messages.success(request, _g("Settings saved."))
+        if save_settings(request, "config.limits.update", "setting:limits", LIMIT_KEYS, current, after):
+            messages.success(request, gettext("Settings saved."))
         else:
-            messages.info(request, _g("Nothing changed."))
+            messages.info(request, gettext("Nothing changed."))
         return redirect("config:limits")
     return render(request, "config/limits.html", {"form": form, "nav": "config"},
                   status=400 if form.errors else 200)

@@ -1,7 +1,17 @@
 from django.apps import apps
 from django.urls import path
 
-from loopdesk.web.config import calendar, index, people, priority, routing, settings_pages, sla, taxonomy
+from loopdesk.web.config import (
+    calendar,
+    index,
+    monitoring_rules,
+    people,
+    priority,
+    routing,
+    settings_pages,
+    sla,
+    taxonomy,
+)
 
 app_name = "config"
 
@@ -14,6 +24,7 @@ urlpatterns: list = [
     *calendar.urlpatterns,
     *people.urlpatterns,
     *settings_pages.urlpatterns,
+    *monitoring_rules.urlpatterns,
 ]
 
 if apps.is_installed("loopdesk.notifications"):

@@ -11,7 +11,8 @@ from loopdesk.complaints import archiving
 
 class Command(BaseCommand):
     help = ("Archive complaints closed before the start of the previous month (setting archive.after_days) and "
-            "mask the personal data of archived complaints past the retention period (retention.years).")
+            "mask the personal data of archived complaints past the retention period (retention.years), in "
+            "their free text too.")
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--dry-run", action="store_true", help="List what would change; change nothing.")
@@ -22,5 +23,5 @@ class Command(BaseCommand):
         out = result.as_dict()
         if verbose_numbers or dry_run:
             out |= {"archived_numbers": result.archived, "anonymised_numbers": result.anonymised,
-                    "failed_numbers": result.failed}
+                    "texts_scrubbed_numbers": result.texts_scrubbed, "failed_numbers": result.failed}
         self.stdout.write(json.dumps(out, ensure_ascii=False))
