@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from loopdesk.classification.models import CustomerLevel
 from loopdesk.complaints.intake import CustomerInput
 from loopdesk.complaints.models import Channel, Status
-from loopdesk.demo import texts
+from loopdesk.demo import narrative, texts
 from loopdesk.demo.texts import Story
 
 S = Status
@@ -54,6 +54,8 @@ class Plan:
     repeat: bool = False
     # Registered without a type and classified later by the first owner.
     classify_later: bool = False
+    # A second registration of the same customer's trouble (narrative.DUPLICATES kind), or "".
+    duplicate: str = ""
 
     def text(self, template: str) -> str:
         return template.format(**self.fill)
@@ -110,7 +112,10 @@ class Planner:
 
     def _received(self, target: str) -> datetime:
         lo, hi = AGE_DAYS[target]
-        day = self.now - timedelta(days=self.rng.uniform(lo, hi))
+        return self._at(self.rng.uniform(lo, hi))
+
+    def _at(self, days_ago: float) -> datetime:
+        day = self.now - timedelta(days=days_ago)
         # Most complaints arrive in the daytime; a few late at night.
         hour = self.rng.choices(range(24), weights=[1, 1, 0, 0, 0, 0, 1, 2, 6, 9, 10, 9, 7, 8, 9, 9, 8, 7, 6, 6,
                                                     5, 4, 3, 2])[0]
@@ -158,9 +163,9 @@ class Planner:
                   customer: CustomerInput | None = None, received_at: datetime | None = None,
                   scope: str = "individual") -> Plan:
         rng = self.rng
-        story = story or rng.choice(texts.STORIES)
         channel = channel or _weighted(rng, CHANNEL_WEIGHTS)
         received_at = received_at or self._received(target)
+        story = story or self._story(received_at)
         risk = _weighted(rng, RISK_WEIGHTS)
         if story.type_code == "safety_hazard" and risk in ("none", "low"):
             risk = "medium"
@@ -173,9 +178,78 @@ class Planner:
         plan.channel_ref = self._channel_ref(plan)
         return plan
 
+    def _story(self, received_at: datetime) -> Story:
+        """A random story; one whose cause was fixed before the complaint arrived is mostly redrawn."""
+        story = self.rng.choice(texts.STORIES)
+        fixed = narrative.FIXED.get(story.subject)
+        if (fixed is not None and received_at > self.now - timedelta(days=fixed)
+                and self.rng.random() < narrative.FIXED_SHARE):
+            story = self.rng.choice([s for s in texts.STORIES if s.subject not in narrative.FIXED])
+        return story
+
+    def _age(self, at: datetime) -> float:
+        return (self.now - at).total_seconds() / 86400
+
     def status_for_age(self, age_days: float) -> str:
         fits = {s: w for s, w in STATUS_WEIGHTS.items() if AGE_DAYS[s][0] <= age_days <= AGE_DAYS[s][1]}
         return _weighted(self.rng, fits or {S.ARCHIVED: 1})
+
+    # --- the storyline (loopdesk/demo/narrative.py) ---------------------------------------------
+
+    def _burst(self) -> list[Plan]:
+        """The K15 kettle batch: many customers within hours, more than the burst rule allows."""
+        rng = self.rng
+        story = narrative.story(narrative.K15_LEAK)
+        base = self.now - timedelta(days=rng.uniform(*narrative.BURST_DAYS_AGO))
+        city = rng.choice(texts.CITIES)
+        out = []
+        for _ in range(rng.randint(*narrative.BURST_SIZE)):
+            at = (base + timedelta(hours=rng.uniform(0, narrative.BURST_HOURS))).replace(microsecond=0)
+            p = self.complaint(target=self.status_for_age(self._age(at)), story=story, received_at=at,
+                               scope=story.group_scope)
+            p.fill["city"] = city
+            out.append(p)
+        return out
+
+    def _recurring(self, count: int) -> list[Plan]:
+        """Complaints of the problems that recur until their fix, on top of the random draw."""
+        out = []
+        for subject, per_100, (lo, hi) in narrative.RECURRING:
+            story = narrative.story(subject)
+            for _ in range(max(2, count * per_100 // 100)):
+                at = self._at(self.rng.uniform(lo, hi))
+                target = self.status_for_age(self._age(at))
+                # Counted by the effect evaluation, which leaves cancelled complaints out.
+                out.append(self.complaint(target=S.ARCHIVED if target == S.CANCELLED else target, story=story,
+                                          received_at=at))
+        return out
+
+    def _duplicates(self) -> list[Plan]:
+        """A customer calls, then fills in the web form as well: two registrations of one trouble.
+
+        The web one arrives without a type, so intake cannot see it repeats the call; once its owner
+        classifies it, the data check for likely duplicates can.
+        """
+        rng = self.rng
+        out = []
+        for kind, subject, days_ago in narrative.DUPLICATES:
+            story = narrative.story(subject)
+            customer = self.customer(Channel.CHAT)  # a chat customer is never anonymous
+            at = self._at(days_ago)
+            target = self.status_for_age(days_ago)
+            first = self.complaint(target=S.IN_PROGRESS if target == S.CANCELLED else target, story=story,
+                                   channel=Channel.PHONE, customer=customer, received_at=at)
+            later = (at + timedelta(minutes=rng.uniform(40, 240))).replace(microsecond=0)
+            second = self.complaint(target=S.IN_PROGRESS, story=story, channel=Channel.WEB, customer=customer,
+                                    received_at=min(later, self.now - timedelta(minutes=30)))
+            second.fill = dict(first.fill)
+            if kind == "other_order":
+                second.fill["order_no"] = f"LD{at:%Y%m%d}{rng.randrange(10**6):06d}"
+            second.severity, second.risk = first.severity, first.risk
+            second.channel_ref = self._channel_ref(second)
+            second.classify_later, second.duplicate = True, kind
+            out += [first, second]
+        return out
 
     # --- the whole set -----------------------------------------------------------------------
 
@@ -194,6 +268,8 @@ class Planner:
                                    story=story, received_at=at.replace(microsecond=0), scope=story.group_scope)
                 p.fill["city"] = city
                 plans.append(p)
+        if count >= narrative.STORYLINE_MIN_COUNT:
+            plans += self._burst() + self._recurring(count) + self._duplicates()
         repeats = count // 12
         regular = count - len(plans) - repeats
         channels = _covering(rng, CHANNEL_WEIGHTS, regular)
@@ -214,7 +290,8 @@ class Planner:
             plans.append(p)
         # A few arrive unclassified (web form, e-mail) and are classified by whoever gets them.
         for p in plans:
-            if not p.repeat and p.scope == "individual" and p.channel in (Channel.WEB, Channel.EMAIL):
+            if (not p.repeat and not p.duplicate and p.scope == "individual"
+                    and p.channel in (Channel.WEB, Channel.EMAIL)):
                 p.classify_later = rng.random() < 0.25
         plans.sort(key=lambda p: p.received_at)
         return plans

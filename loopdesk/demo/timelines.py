@@ -21,6 +21,7 @@ from loopdesk.complaints.intake import IntakeInput, register_complaint
 from loopdesk.complaints.models import Channel, Complaint, Status
 from loopdesk.core import config
 from loopdesk.demo import texts
+from loopdesk.demo.articles import use_suggested
 from loopdesk.demo.clock import DemoClock
 from loopdesk.demo.plans import Plan
 
@@ -43,6 +44,10 @@ class Writer:
         self.rng = rng
         self.now = now
         self.latest_by_phone: dict[str, str] = {}
+        # Its own generator: whether an article is used changes nothing else that is drawn.
+        self.kb_rng = random.Random(rng.getrandbits(32))
+        # (narrative.DUPLICATES kind, number) of each second registration of one customer's trouble.
+        self.duplicates: list[tuple[str, str]] = []
 
     def user(self, username: str) -> User:
         return self.users[username]
@@ -76,6 +81,8 @@ class Writer:
         )
         registrar = None if plan.channel == Channel.WEB else self.user(rng.choice(("agent", "agent2")))
         complaint = register_complaint(data, actor=registrar).complaint
+        if plan.duplicate:
+            self.duplicates.append((plan.duplicate, complaint.number))
         run = _Run(self, plan, complaint)
         self._play(run.steps(), start=registered_at, pace=PACE.get(complaint.priority, 1.0))
         if plan.customer.phone:
@@ -155,6 +162,7 @@ class _Run:
             direction="out", summary=self.plan.text(self.phrases.first_contact),
             customer_reaction=self.rng.choice(texts.CUSTOMER_REACTIONS), next_step="按承诺时间反馈处理进展",
         )
+        use_suggested(self.number, self.owner(), self.w.kb_rng)
 
     def customer_calls(self) -> None:
         actions.log_communication(self.number, actor=self.w.user("agent"), channel="phone", direction="in",

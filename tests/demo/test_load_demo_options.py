@@ -11,7 +11,9 @@ from django.utils import timezone
 
 from loopdesk.accounts.models import User
 from loopdesk.complaints.models import Complaint
+from loopdesk.demo.articles import ARTICLES
 from loopdesk.demo.clock import DemoClock
+from loopdesk.knowledge.models import Article
 
 
 def load(**options) -> str:
@@ -50,3 +52,12 @@ def test_the_demo_clock_moves_django_now_and_model_defaults_only_while_installed
         assert timezone.now() == past
         assert User._meta.get_field("date_joined").get_default() == past
     assert timezone.now() > past
+
+
+def test_a_second_run_writes_the_knowledge_base_once(db):
+    load(complaints=0)
+    titles = list(Article.objects.values_list("title", flat=True))
+    assert len(titles) == len(ARTICLES)
+    assert not Article.objects.exclude(status="published").exists()
+    load(complaints=0)
+    assert sorted(Article.objects.values_list("title", flat=True)) == sorted(titles)

@@ -15,14 +15,23 @@ from django.utils import timezone
 from loopdesk.accounts.models import Department, User
 from loopdesk.complaints.models import Complaint, Status
 from loopdesk.core.errors import DomainError, ValidationFailed
+from loopdesk.demo import storyline
+from loopdesk.demo.articles import counts as articles_counts
+from loopdesk.demo.articles import ensure_articles
 from loopdesk.demo.clock import DemoClock
 from loopdesk.demo.organisation import DEMO_PASSWORD, PEOPLE, ensure_organisation
 from loopdesk.demo.plans import Planner
 from loopdesk.demo.timelines import Writer
+from loopdesk.improvement.models import OPEN_ACTION_STATUSES, ImprovementAction, Problem
+from loopdesk.monitoring.models import Alert, Finding
 from loopdesk.routing.models import RoutingRule
 
 ROLE_ZH = {"agent": "一线客服", "handler": "责任人", "supervisor": "主管", "manager": "经理",
            "monitor": "监控人员", "admin": "管理员"}
+
+
+def _detail(exc: DomainError) -> object:
+    return exc.errors if isinstance(exc, ValidationFailed) else exc.message
 
 
 def _width(text: str) -> int:
@@ -66,13 +75,18 @@ class Command(BaseCommand):
             users = ensure_organisation()
             writer = Writer(users=users, clock=clock, rng=rng, now=now)
             with clock.installed():
+                ensure_articles(users=users, clock=clock, now=now)
                 for i, plan in enumerate(plans, start=1):
                     try:
                         writer.write(plan)
                     except DomainError as exc:
-                        detail = exc.errors if isinstance(exc, ValidationFailed) else exc.message
                         raise CommandError(f"demo complaint {i} ({plan.story.subject}, {plan.target}): "
-                                           f"{detail}") from exc
+                                           f"{_detail(exc)}") from exc
+                try:
+                    storyline.play(users=users, clock=clock, now=now, rng=random.Random(options["seed"]),
+                                   duplicates=writer.duplicates)
+                except DomainError as exc:
+                    raise CommandError(f"demo problems, knowledge and monitoring: {_detail(exc)}") from exc
         self._print_summary(len(plans), time.monotonic() - started)
         self._print_access(options["url"])
 
@@ -87,6 +101,18 @@ class Command(BaseCommand):
         out(f"  Repeat complaints {qs.filter(is_repeat=True).count()} · VIP {qs.filter(customer__level='vip').count()}"
             f" · anonymous {qs.filter(customer__anonymous=True).count()}"
             f" · group/systemic {qs.exclude(scope='individual').count()}")
+        kb = articles_counts()
+        out(f"  Knowledge base: {kb['articles']} articles ({kb['published']} published, {kb['drafts']} draft), "
+            f"used {kb['uses']} times on complaints")
+        problems = Problem.objects.all()
+        actions = ImprovementAction.objects.all()
+        overdue = actions.filter(status__in=OPEN_ACTION_STATUSES, due_date__lt=timezone.localdate()).count()
+        out(f"  Improvement: {problems.count()} problems ({problems.exclude(root_cause='').count()} with a confirmed "
+            f"root cause), {actions.count()} actions ({actions.filter(status='done').count()} done, {overdue} overdue)")
+        alerts = Alert.objects.all()
+        findings = Finding.objects.all()
+        out(f"  Monitoring: {alerts.count()} alerts ({alerts.filter(acknowledged_at__isnull=True).count()} waiting), "
+            f"{findings.count()} data-check findings ({findings.filter(status='open').count()} open)")
 
     def _print_access(self, url: str) -> None:
         out = self.stdout.write
