@@ -9,7 +9,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -20,7 +19,6 @@ from django.views.decorators.http import require_http_methods
 from loopdesk.core import config
 from loopdesk.monitoring import conf
 from loopdesk.monitoring.burst import MIN_HISTORY_WINDOWS
-from loopdesk.web.config import audit
 from loopdesk.web.config.guard import admin_only
 from loopdesk.web.config.settings_pages import save_settings
 

@@ -3,9 +3,9 @@ limits admins tune (repeat window, approval threshold, survey validity)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
-from collections.abc import Callable
 from typing import Any
 
 from django import forms
