@@ -18,7 +18,7 @@ from loopdesk.classification.models import Priority, ProblemType
 from loopdesk.classification.priority import compute_priority
 from loopdesk.complaints import hooks, surveys
 from loopdesk.complaints.access import access_complaint, can_reveal_contact, check_action, relations
-from loopdesk.complaints.intake import find_repeat_of, searchable
+from loopdesk.complaints.intake import searchable
 from loopdesk.complaints.models import (
     Communication,
     Complaint,
@@ -255,9 +255,6 @@ def reclassify(number: str, *, actor: User, changes: dict[str, Any], note: str =
     if not after:
         return c
     fields = [*after.keys(), "updated_at"]
-    repeat_found = False
-    if "problem_type" in after:
-        repeat_found = _redetect_repeat(c, before, after, fields)
     if not c.priority_override_reason:
         new_priority = compute_priority(severity=c.severity, scope=c.scope, risk=c.risk,
                                         customer_level=c.customer.level)
@@ -273,29 +270,8 @@ def reclassify(number: str, *, actor: User, changes: dict[str, Any], note: str =
         if result.department and result.department.pk != c.department_id:
             _set_owner(c, result.owner, result.department, actor=None, action="route",
                        note=result.rule.name if result.rule else "")
-    _changed(c, "reclassify", actor, repeat_found=repeat_found)
+    _changed(c, "reclassify", actor)
     return c
-
-
-def _redetect_repeat(c: Complaint, before: dict, after: dict, fields: list[str]) -> bool:
-    """A new problem type decides anew whether this is a repeat (same customer and type within the
-    window, SPEC §5), as intake would have with the right type. True when it newly became one.
-
-    Only a detected link is dropped: a complaint reopened because the customer was dissatisfied
-    (reopen_count > 0) stays counted as a repeat whatever its type."""
-    match = find_repeat_of(c.customer, c.problem_type, c.received_at, exclude_pk=c.pk)
-    old = c.repeat_of
-    if match is None and old is None:
-        return False
-    if match is not None and old is not None and match.pk == old.pk:
-        return False
-    before["repeat_of"] = old.number if old else None
-    after["repeat_of"] = match.number if match else None
-    newly = match is not None and not c.is_repeat
-    c.repeat_of = match
-    c.is_repeat = match is not None or bool(c.reopen_count)
-    fields += ["repeat_of", "is_repeat"]
-    return newly
 
 
 @transaction.atomic

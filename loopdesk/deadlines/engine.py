@@ -394,9 +394,6 @@ def on_complaint_change(complaint: Complaint, action: str, actor: Any, **details
         handler(clocks, actor, details)
     elif action in RECOMPUTE:
         _recompute(clocks, actor, action)
-        if details.get("repeat_found"):
-            # Reclassified into a repeat: escalated like one found at intake.
-            clocks.watch(K.REPEAT, clocks.now, reason="repeat")
     elif action in REOPEN:
         _reopen(clocks, actor, action)
     elif action in OWNER_CHANGE:

@@ -139,37 +139,3 @@ def test_a_complaint_received_earlier_than_registered_is_measured_from_its_recei
     # Received on 25 November (inside the window of the 1 November complaint) but logged late.
     c = register(received_at=at(2026, 11, 25))
     assert c.is_repeat is True
-
-
-def test_reclassifying_decides_anew_whether_it_is_a_repeat(org, register):
-    from loopdesk.complaints import actions
-    from loopdesk.deadlines.models import Deadline
-
-    first = register(problem_type="delivery_delay")
-    c = register(problem_type="refund")
-    assert (c.is_repeat, c.repeat_of) == (False, None)
-
-    # Put right: it is the same customer's same problem again, as intake would have said.
-    c = actions.reclassify(c.number, actor=org.amy, changes={"problem_type": "delivery_delay"})
-    c.refresh_from_db()
-    assert (c.is_repeat, c.repeat_of_id) == (True, first.pk)
-    change = c.events.filter(action="reclassify").last()
-    assert change.before["repeat_of"] is None and change.after["repeat_of"] == first.number
-    # Escalated like a repeat found at intake: the sweep's repeat watch is armed.
-    assert Deadline.objects.filter(complaint=c, kind="repeat", state="running").exists()
-
-    # Classified away again: the detected link goes, and it no longer counts as a repeat.
-    actions.reclassify(c.number, actor=org.amy, changes={"problem_type": "refund"})
-    c.refresh_from_db()
-    assert (c.is_repeat, c.repeat_of) == (False, None)
-
-
-def test_a_dissatisfied_reopen_stays_a_repeat_whatever_the_type(org, register):
-    from loopdesk.complaints import actions
-
-    register(problem_type="delivery_delay")
-    c = register(problem_type="delivery_delay")
-    Complaint.objects.filter(pk=c.pk).update(reopen_count=1)  # reopened after a dissatisfied survey
-    actions.reclassify(c.number, actor=org.amy, changes={"problem_type": "refund"})
-    c.refresh_from_db()
-    assert (c.is_repeat, c.repeat_of) == (True, None)
