@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from loopdesk.complaints.access import access_complaint, visible_complaints
-from loopdesk.core.errors import DomainError, ValidationFailed
+from loopdesk.core.errors import ValidationFailed
 from loopdesk.improvement import measures, metrics, problems, similar
 from loopdesk.improvement.access import (
     access_action,
@@ -37,32 +37,15 @@ from loopdesk.improvement.forms import (
     RootCauseForm,
 )
 from loopdesk.improvement.models import OPEN_ACTION_STATUSES, ActionStatus, ImprovementAction, ProblemStatus
-from loopdesk.web.views.common import add_domain_errors, refused, staff_view
+from loopdesk.web.views.common import add_domain_errors, guarded_view
 
 PAGE_SIZE = 50
-
-
-def _guarded(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Domain refusals (not found, not allowed, not possible now) become the refusal page."""
-
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except ValidationFailed as exc:
-            # Only reached where no form shows the field (a button): say the first reason.
-            return refused(request, DomainError(next(iter(exc.errors.values()))[0]))
-        except DomainError as exc:
-            return refused(request, exc)
-
-    wrapper.__name__ = view.__name__
-    wrapper.__doc__ = view.__doc__
-    return staff_view(wrapper)
 
 
 # --- problems ---
 
 @require_GET
-@_guarded
+@guarded_view
 def problem_list(request: HttpRequest) -> HttpResponse:
     require_view(request.user)
     status = request.GET.get("status", "")
@@ -80,7 +63,7 @@ def problem_list(request: HttpRequest) -> HttpResponse:
     })
 
 
-@_guarded
+@guarded_view
 def problem_new(request: HttpRequest) -> HttpResponse:
     """A new problem, empty or grouped from a complaint (?complaint=NUMBER) and the ones like it."""
     require_manage(request.user)
@@ -146,7 +129,7 @@ def _problem_context(request: HttpRequest, p, bound: dict[str, forms.Form]) -> d
 
 
 @require_GET
-@_guarded
+@guarded_view
 def problem_page(request: HttpRequest, problem_id: int) -> HttpResponse:
     p = access_problem(request.user, problem_id)
     return render(request, "improvement/problem.html", _problem_context(request, p, {}))
@@ -160,7 +143,7 @@ def _posted(form_cls, prefix: str, run, *, key: str, access, page: str, template
     """
 
     @require_POST
-    @_guarded
+    @guarded_view
     def view(request: HttpRequest, **kwargs: int) -> HttpResponse:
         pk = kwargs[key]
         access(request.user, pk)
@@ -243,7 +226,7 @@ problem_reopen = _problem_post(None, "reopen", _reopen)
 
 
 @require_POST
-@_guarded
+@guarded_view
 def problem_unlink(request: HttpRequest, problem_id: int, number: str) -> HttpResponse:
     problems.unlink_complaint(problem_id, number, actor=request.user)
     messages.success(request, _("Complaint %(number)s removed from the problem.") % {"number": number})
@@ -253,7 +236,7 @@ def problem_unlink(request: HttpRequest, problem_id: int, number: str) -> HttpRe
 # --- improvement actions ---
 
 @require_GET
-@_guarded
+@guarded_view
 def action_list(request: HttpRequest) -> HttpResponse:
     require_view(request.user)
     today = timezone.localdate()
@@ -292,7 +275,7 @@ def _action_context(request: HttpRequest, a: ImprovementAction, bound: dict[str,
 
 
 @require_GET
-@_guarded
+@guarded_view
 def action_page(request: HttpRequest, action_id: int) -> HttpResponse:
     a = access_action(request.user, action_id)
     return render(request, "improvement/action.html", _action_context(request, a, {}))

@@ -80,7 +80,7 @@ def searchable(article: Article) -> str:
     return index_text(article.title, article.keywords, article.script, article.solution, *names)
 
 
-def _require_writer(actor: User) -> None:
+def require_writer(actor: User) -> None:
     if not can_write(actor):
         raise NotAllowed(_("Only supervisors, managers and administrators write knowledge articles."))
 
@@ -110,7 +110,7 @@ def _validated(data: ArticleInput) -> tuple[dict, ProblemType | None]:
 
 @transaction.atomic
 def create(data: ArticleInput, *, actor: User) -> Article:
-    _require_writer(actor)
+    require_writer(actor)
     fields, pt = _validated(data)
     article = Article(problem_type=pt, author=actor, **fields)
     article.search_text = searchable(article)
@@ -120,7 +120,7 @@ def create(data: ArticleInput, *, actor: User) -> Article:
 
 @transaction.atomic
 def update(pk: int, data: ArticleInput, *, actor: User) -> Article:
-    _require_writer(actor)
+    require_writer(actor)
     article = get_article(actor, pk, for_update=True)
     fields, pt = _validated(data)
     for name, value in fields.items():
@@ -133,7 +133,7 @@ def update(pk: int, data: ArticleInput, *, actor: User) -> Article:
 
 @transaction.atomic
 def publish(pk: int, *, actor: User) -> Article:
-    _require_writer(actor)
+    require_writer(actor)
     article = get_article(actor, pk, for_update=True)
     if article.status == ArticleStatus.PUBLISHED:
         raise Conflict(_("The article is already published."))
@@ -146,7 +146,7 @@ def publish(pk: int, *, actor: User) -> Article:
 
 @transaction.atomic
 def retire(pk: int, *, actor: User) -> Article:
-    _require_writer(actor)
+    require_writer(actor)
     article = get_article(actor, pk, for_update=True)
     if article.status != ArticleStatus.PUBLISHED:
         raise Conflict(_("Only a published article can be retired."))
@@ -169,7 +169,7 @@ def _accepted_measures(c: Complaint) -> str:
 def draft_from_complaint(number: str, *, actor: User) -> tuple[Article, bool]:
     """A draft prefilled from a resolved complaint; asking twice returns the same open draft."""
     c = access_complaint(actor, number, for_update=True)  # first: an invisible complaint is "not found"
-    _require_writer(actor)
+    require_writer(actor)
     if c.status not in DRAFTABLE:
         raise Conflict(_("Only a resolved, closed or archived complaint can become an article."))
     existing = Article.objects.filter(source_complaint=c, status=ArticleStatus.DRAFT).order_by("id").first()

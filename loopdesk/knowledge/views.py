@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from loopdesk.complaints.access import visible_complaints
-from loopdesk.core.errors import DomainError, NotAllowed, ValidationFailed
+from loopdesk.core.errors import ValidationFailed
 from loopdesk.knowledge import articles, suggest
 from loopdesk.knowledge.forms import ArticleForm, SearchForm
 from loopdesk.knowledge.models import Article
-from loopdesk.web.views.common import add_domain_errors, refused, staff_view
+from loopdesk.web.views.common import add_domain_errors, guarded_view, staff_view
 
 PAGE_SIZE = 20
 
@@ -43,13 +43,10 @@ def article_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@staff_view
+@guarded_view
 def article_page(request: HttpRequest, article_id: int) -> HttpResponse:
     user = request.user
-    try:
-        a = articles.get_article(user, article_id)
-    except DomainError as exc:
-        return refused(request, exc)
+    a = articles.get_article(user, article_id)
     source = None
     if a.source_complaint_id:
         source = visible_complaints(user).filter(pk=a.source_complaint_id).values_list("number", flat=True).first()
@@ -70,9 +67,7 @@ def _input(form: ArticleForm) -> articles.ArticleInput:
 
 def _edit(request: HttpRequest, article: Article | None) -> HttpResponse:
     user = request.user
-    if not articles.can_write(user):
-        return refused(request, NotAllowed(_("Only supervisors, managers and administrators write knowledge "
-                                             "articles.")))
+    articles.require_writer(user)
     initial = {}
     if article is not None:
         initial = {"title": article.title, "keywords": article.keywords, "script": article.script,
@@ -87,8 +82,6 @@ def _edit(request: HttpRequest, article: Article | None) -> HttpResponse:
                 article = articles.update(article.pk, _input(form), actor=user)
         except ValidationFailed as exc:
             add_domain_errors(form, exc)
-        except DomainError as exc:
-            return refused(request, exc)
         else:
             messages.success(request, _("Article saved."))
             return redirect("knowledge:article", article_id=article.pk)
@@ -97,19 +90,15 @@ def _edit(request: HttpRequest, article: Article | None) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@staff_view
+@guarded_view
 def article_new(request: HttpRequest) -> HttpResponse:
     return _edit(request, None)
 
 
 @require_http_methods(["GET", "POST"])
-@staff_view
+@guarded_view
 def article_edit(request: HttpRequest, article_id: int) -> HttpResponse:
-    try:
-        a = articles.get_article(request.user, article_id)
-    except DomainError as exc:
-        return refused(request, exc)
-    return _edit(request, a)
+    return _edit(request, articles.get_article(request.user, article_id))
 
 
 def _change(request: HttpRequest, article_id: int, step, done: str) -> HttpResponse:
@@ -117,44 +106,36 @@ def _change(request: HttpRequest, article_id: int, step, done: str) -> HttpRespo
         step(article_id, actor=request.user)
     except ValidationFailed as exc:
         messages.error(request, " ".join(str(m) for ms in exc.errors.values() for m in ms))
-    except DomainError as exc:
-        return refused(request, exc)
     else:
         messages.success(request, done)
     return redirect("knowledge:article", article_id=article_id)
 
 
 @require_POST
-@staff_view
+@guarded_view
 def article_publish(request: HttpRequest, article_id: int) -> HttpResponse:
     return _change(request, article_id, articles.publish, _("Article published."))
 
 
 @require_POST
-@staff_view
+@guarded_view
 def article_retire(request: HttpRequest, article_id: int) -> HttpResponse:
     return _change(request, article_id, articles.retire, _("Article retired."))
 
 
 @require_POST
-@staff_view
+@guarded_view
 def draft_from_complaint(request: HttpRequest, number: str) -> HttpResponse:
-    try:
-        article, created = articles.draft_from_complaint(number, actor=request.user)
-    except DomainError as exc:
-        return refused(request, exc)
+    article, created = articles.draft_from_complaint(number, actor=request.user)
     messages.success(request, _("Draft article created from the complaint.") if created
                      else _("This complaint already has a draft article."))
     return redirect("knowledge:edit", article_id=article.pk)
 
 
 @require_POST
-@staff_view
+@guarded_view
 def use_on_complaint(request: HttpRequest, article_id: int, number: str) -> HttpResponse:
-    try:
-        _use, created = suggest.record_use(article_id, number, actor=request.user)
-    except DomainError as exc:
-        return refused(request, exc)
+    _use, created = suggest.record_use(article_id, number, actor=request.user)
     if created:
         messages.success(request, _("Recorded on the complaint's timeline."))
     return redirect(reverse("web:complaint", args=[number]) + "#knowledge")

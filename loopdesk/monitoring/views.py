@@ -14,13 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from loopdesk.complaints.access import visible_complaints
-from loopdesk.core.errors import DomainError, NotFound, ValidationFailed
+from loopdesk.core.errors import NotFound, ValidationFailed
 from loopdesk.monitoring import alerts as alert_actions
 from loopdesk.monitoring import burst, checks, corrections, review
 from loopdesk.monitoring.access import can_act, require_act, require_read, visible_alerts, visible_findings
 from loopdesk.monitoring.forms import AckForm, CorrectionForm, DismissForm
 from loopdesk.monitoring.models import Alert, AlertKind, Finding, FindingStatus
-from loopdesk.web.views.common import add_domain_errors, refused, staff_view
+from loopdesk.web.views.common import add_domain_errors, guarded_view
 
 PAGE = 50
 
@@ -38,13 +38,10 @@ def _rows(alerts: list[Alert]) -> list[dict]:
 
 
 @require_GET
-@staff_view
+@guarded_view
 def alert_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    try:
-        require_read(user)
-    except DomainError as exc:
-        return refused(request, exc)
+    require_read(user)
     show = request.GET.get("show", "open")
     kind = request.GET.get("kind", "")
     qs = visible_alerts(user).select_related("complaint", "acknowledged_by")
@@ -60,16 +57,13 @@ def alert_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@staff_view
+@guarded_view
 def alert_page(request: HttpRequest, alert_id: int) -> HttpResponse:
     user = request.user
-    try:
-        require_read(user)
-        alert = visible_alerts(user).select_related("complaint", "acknowledged_by").filter(pk=alert_id).first()
-        if alert is None:
-            raise NotFound(_("Alert not found."))
-    except DomainError as exc:
-        return refused(request, exc)
+    require_read(user)
+    alert = visible_alerts(user).select_related("complaint", "acknowledged_by").filter(pk=alert_id).first()
+    if alert is None:
+        raise NotFound(_("Alert not found."))
     title, body = alert_actions.text(alert)
     counted = list(visible_complaints(user, burst.complaints_of(alert))
                    .select_related("customer", "problem_type", "department", "owner").order_by("-received_at")[:50])
@@ -80,7 +74,7 @@ def alert_page(request: HttpRequest, alert_id: int) -> HttpResponse:
 
 
 @require_POST
-@staff_view
+@guarded_view
 def acknowledge(request: HttpRequest, alert_id: int) -> HttpResponse:
     back = request.POST.get("next") or reverse("monitoring:alerts")
     if not back.startswith("/") or back.startswith("//"):
@@ -90,20 +84,15 @@ def acknowledge(request: HttpRequest, alert_id: int) -> HttpResponse:
     except ValidationFailed as exc:
         messages.error(request, " ".join(str(m) for msgs in exc.errors.values() for m in msgs))
         return redirect(back)
-    except DomainError as exc:
-        return refused(request, exc)
     messages.success(request, _("Alert acknowledged."))
     return redirect(back)
 
 
 @require_GET
-@staff_view
+@guarded_view
 def finding_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    try:
-        require_read(user)
-    except DomainError as exc:
-        return refused(request, exc)
+    require_read(user)
     status = request.GET.get("status", FindingStatus.OPEN)
     check = request.GET.get("check", "")
     qs = visible_findings(user).select_related("complaint", "closed_by")
@@ -126,12 +115,9 @@ def _finding_row(f: Finding) -> dict:
 
 
 @require_POST
-@staff_view
+@guarded_view
 def scan_now(request: HttpRequest) -> HttpResponse:
-    try:
-        require_act(request.user)
-    except DomainError as exc:
-        return refused(request, exc)
+    require_act(request.user)
     result = checks.scan()
     messages.success(request, _("Data checks done: %(found)d new, %(cleared)d no longer found.")
                      % {"found": sum(r.found for r in result.values()),
@@ -139,7 +125,7 @@ def scan_now(request: HttpRequest) -> HttpResponse:
     return redirect("monitoring:findings")
 
 
-def _finding_or_refuse(request: HttpRequest, finding_id: int) -> Finding:
+def _finding(request: HttpRequest, finding_id: int) -> Finding:
     require_read(request.user)
     f = (visible_findings(request.user).select_related("complaint", "complaint__customer", "complaint__problem_type",
                                                        "complaint__repeat_of", "closed_by")
@@ -178,30 +164,21 @@ def _finding_page(request: HttpRequest, f: Finding, form: CorrectionForm | None 
 
 
 @require_GET
-@staff_view
+@guarded_view
 def finding_page(request: HttpRequest, finding_id: int) -> HttpResponse:
-    try:
-        f = _finding_or_refuse(request, finding_id)
-    except DomainError as exc:
-        return refused(request, exc)
-    return _finding_page(request, f)
+    return _finding_page(request, _finding(request, finding_id))
 
 
 @require_POST
-@staff_view
+@guarded_view
 def correct(request: HttpRequest, finding_id: int) -> HttpResponse:
-    try:
-        f = _finding_or_refuse(request, finding_id)
-    except DomainError as exc:
-        return refused(request, exc)
+    f = _finding(request, finding_id)
     form = CorrectionForm(checks.CHECKS[f.check_name], f.complaint, request.POST)
     if form.is_valid():
         try:
             corrections.correct(f.pk, actor=request.user, changes=form.changes(), reason=form.cleaned_data["reason"])
         except ValidationFailed as exc:
             add_domain_errors(form, exc)
-        except DomainError as exc:
-            return refused(request, exc)
         else:
             messages.success(request, _("Corrected and verified: %(number)s no longer fails this check.")
                              % {"number": f.complaint.number})
@@ -210,20 +187,15 @@ def correct(request: HttpRequest, finding_id: int) -> HttpResponse:
 
 
 @require_POST
-@staff_view
+@guarded_view
 def dismiss(request: HttpRequest, finding_id: int) -> HttpResponse:
-    try:
-        f = _finding_or_refuse(request, finding_id)
-    except DomainError as exc:
-        return refused(request, exc)
+    f = _finding(request, finding_id)
     form = DismissForm(request.POST)
     if form.is_valid():
         try:
             corrections.dismiss(f.pk, actor=request.user, reason=form.cleaned_data["reason"])
         except ValidationFailed as exc:
             add_domain_errors(form, exc)
-        except DomainError as exc:
-            return refused(request, exc)
         else:
             messages.success(request, _("Finding dismissed."))
             return redirect("monitoring:finding", finding_id=f.pk)
@@ -231,13 +203,10 @@ def dismiss(request: HttpRequest, finding_id: int) -> HttpResponse:
 
 
 @require_GET
-@staff_view
+@guarded_view
 def review_page(request: HttpRequest) -> HttpResponse:
-    try:
-        month = review.parse_month(request.GET.get("month"))
-        r = review.monthly_review(request.user, month)
-    except DomainError as exc:
-        return refused(request, exc)
+    month = review.parse_month(request.GET.get("month"))
+    r = review.monthly_review(request.user, month)
     prev = (month.replace(day=1) - timedelta(days=1)).replace(day=1)
     nxt = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
     return render(request, "monitoring/review.html", {

@@ -29,6 +29,23 @@ def staff_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
     return wrapper
 
 
+def guarded_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """staff_view whose domain refusals (not found, not allowed, not possible now) become the
+    refusal page, so a view states its happy path only."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except ValidationFailed as exc:
+            # Only reached where no form shows the field (a button, a query parameter): say the first reason.
+            return refused(request, DomainError(next(iter(exc.errors.values()))[0]))
+        except DomainError as exc:
+            return refused(request, exc)
+
+    return staff_view(wrapper)
+
+
 def status_of(exc: DomainError) -> int:
     return next((code for cls, code in STATUS_OF.items() if isinstance(exc, cls)), 400)
 
