@@ -155,7 +155,11 @@ def _intake_key(actor: User | None, idempotency_key: str) -> str | None:
 def already_registered(actor: User | None, idempotency_key: str) -> Complaint | None:
     """The complaint an earlier submission with this key created, if any (a double-submit)."""
     key = _intake_key(actor, idempotency_key)
-    return Complaint.objects.filter(intake_key=key).first() if key else None
+    if not key:
+        return None
+    # Almost every key is new: ask for the id alone (a whole complaint row costs more to build the query for).
+    pk = Complaint.objects.filter(intake_key=key).values_list("pk", flat=True).first()
+    return Complaint.objects.get(pk=pk) if pk else None
 
 
 def register_complaint(data: IntakeInput, *, actor: User | None, idempotency_key: str = "") -> IntakeResult:
@@ -164,7 +168,7 @@ def register_complaint(data: IntakeInput, *, actor: User | None, idempotency_key
         raise NotAllowed(_("Your role may not register complaints."))
     intake_key = _intake_key(actor, idempotency_key)
     if intake_key:
-        existing = Complaint.objects.filter(intake_key=intake_key).first()
+        existing = already_registered(actor, idempotency_key)
         if existing:
             return IntakeResult(existing, created=False)
     now = timezone.now()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -111,6 +111,44 @@ def due_within(qs: QuerySet, now: datetime | None = None, delta: timedelta = tim
     return qs.filter(pk__in=_running().filter(due_at__gt=now, due_at__lte=now + delta).values("complaint_id"))
 
 
+# The deadline engine leaves the rows it has just written for a complaint being registered on the
+# complaint object, so the rest of that request (notifications, the API's answer) need not read back
+# what it has only just written. Only registration does this: nothing else can have changed them.
+FRESH_ROWS = "_fresh_deadline_rows"
+
+
+_TIMES = [f.attname for f in Deadline._meta.concrete_fields if f.get_internal_type() == "DateTimeField"]
+
+
+def remember_fresh(complaint, rows: Iterable[Deadline]) -> None:
+    rows = list(rows)
+    for row in rows:  # in UTC, as the database would return them (the same instants)
+        for name in _TIMES:
+            value = getattr(row, name)
+            if value is not None and value.tzinfo is not None:
+                setattr(row, name, value.astimezone(UTC))
+    setattr(complaint, FRESH_ROWS, rows)
+
+
+def _fresh(complaint) -> list[Deadline] | None:
+    return getattr(complaint, FRESH_ROWS, None)
+
+
+def running(complaint, kind: str) -> Deadline | None:
+    """The complaint's running clock of this kind (its latest cycle), if any."""
+    fresh = _fresh(complaint)
+    if fresh is None:
+        return complaint.deadlines.filter(kind=kind, state=DeadlineState.RUNNING).order_by("-cycle").first()
+    rows = [r for r in fresh if r.kind == kind and r.state == DeadlineState.RUNNING]
+    return max(rows, key=lambda r: r.cycle) if rows else None
+
+
 def deadline_dicts(complaint) -> list[dict]:
     """The complaint's SLA clocks as plain dicts (API detail and …/deadlines)."""
-    return [{**asdict(v), "overdue": v.overdue} for v in clocks_for([complaint])[complaint.pk]]
+    fresh = _fresh(complaint)
+    if fresh is None:
+        views = clocks_for([complaint])[complaint.pk]
+    else:
+        now = timezone.now()
+        views = [view(r, now) for r in _latest(r for r in fresh if r.kind in SLA_KINDS)]
+    return [{**asdict(v), "overdue": v.overdue} for v in views]

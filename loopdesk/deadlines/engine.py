@@ -19,6 +19,7 @@ from loopdesk.core import bulk
 from loopdesk.core.memo import memo
 from loopdesk.deadlines import conf, sla
 from loopdesk.deadlines.calendar import BusinessCalendar, DayEntry
+from loopdesk.deadlines.clocks import remember_fresh
 from loopdesk.deadlines.models import (
     SLA_KINDS,
     CalendarDay,
@@ -404,6 +405,8 @@ def on_complaint_change(complaint: Complaint, action: str, actor: Any, **details
     if complaint.first_response_at:
         clocks.complete(K.FIRST_RESPONSE, complaint.first_response_at)
     clocks.save()
+    if action == "register":
+        remember_fresh(complaint, clocks.latest.values())
 
 
 # Who counts as having reviewed an escalation at each level: anything they do on the complaint.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from loopdesk.deadlines import clocks
 from loopdesk.notifications.outbox import Outbox
 
 ASSIGNING = {"assign", "handover", "route", "register", "reopen", "reopen_dissatisfied", "verify_failed"}
@@ -21,7 +22,7 @@ def on_complaint_change(complaint: Any, action: str, actor: Any, **details: Any)
                         **{k: v for k, v in details.items() if isinstance(v, str | int | float | bool)}})
     owner = complaint.owner if complaint.owner_id else None
     if action in ASSIGNING and owner is not None and owner != actor and complaint.status in ("new", "reopened"):
-        acceptance = complaint.deadlines.filter(kind="acceptance", state="running").order_by("-cycle").first()
+        acceptance = clocks.running(complaint, "acceptance")
         box.notify("complaint.assigned", key=f"{key}:owner{owner.pk}", recipients=[owner], complaint=complaint,
                    params={"due": acceptance.due_at.isoformat() if acceptance and acceptance.due_at else None},
                    webhook=False)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
 from loopdesk.accounts.models import Department, User
 from loopdesk.core.memo import memo
@@ -44,13 +45,10 @@ def _pick(rule: RoutingRule) -> User | None:
         chosen = (after or ids)[0]
         Department.objects.filter(pk=dept.pk).update(last_assigned_id=chosen)
         return User.objects.get(pk=chosen)
-    ids = list(candidates.order_by("id").values_list("id", flat=True))
-    if not ids:
-        return None
-    # One grouped count over the (owner, status) index; people with no open complaint count 0.
-    loads = dict(Complaint.objects.filter(owner_id__in=ids, status__in=OPEN_STATUSES)
-                 .values_list("owner_id").annotate(n=Count("*")).values_list("owner_id", "n"))
-    return User.objects.get(pk=min(ids, key=lambda i: (loads.get(i, 0), i)))
+    # Each candidate with their count of open complaints (over the (owner, status) index), in one query.
+    load = (Complaint.objects.filter(owner_id=OuterRef("pk"), status__in=OPEN_STATUSES).order_by()
+            .values("owner_id").annotate(n=Count("*")).values("n"))
+    return candidates.annotate(load=Coalesce(Subquery(load), 0)).order_by("load", "id").first()
 
 
 def route(*, problem_type, channel: str, region: str, customer_level: str) -> RoutingResult:
