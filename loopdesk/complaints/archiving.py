@@ -11,7 +11,9 @@
    a. free text — phone numbers, e-mails, ID card and bank card numbers, and the customer's own name,
       phone, e-mail and member no., wherever they were written: the complaint's texts, notes,
       communication logs, sub-tasks, solutions, demand changes, ratings, escalation reasons,
-      data-check findings, alert notes and the timeline's own notes and values (core/redact.py);
+      data-check findings, alert notes, messages about the complaint (outbox and inbox), knowledge
+      articles drafted from it, the improvement problem it is grouped into, and the timeline's own
+      notes and values (core/redact.py);
    b. the customer's name, phone, email and member no. are masked, the channel reference too,
       attachment files are deleted from storage.
    The complaint row and its events are never deleted, so the statistics and the history stay whole.
@@ -65,6 +67,18 @@ RELATED_TEXTS: dict[str, tuple[str, ...]] = {
     "escalation.Escalation": ("reason",),
     "monitoring.Finding": ("reason", "changes"),
     "monitoring.Alert": ("ack_note", "params"),
+    # Messages about the complaint: the customer's address on survey invitations, texts in parameters.
+    "notifications.OutboxMessage": ("address", "params", "last_error"),
+    "notifications.InboxItem": ("params",),
+}
+# Texts that reach a complaint by another path (model: path to the complaint, fields). A knowledge
+# article drafted from a complaint may quote it; an improvement problem describes the complaints
+# grouped into it. Each is masked with what every complaint of the batch it reaches may name.
+LINKED_TEXTS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "knowledge.Article": ("source_complaint", ("title", "keywords", "script", "solution")),
+    "improvement.Problem": ("links__complaint", ("title", "description", "what", "why", "when", "where", "who",
+                                                 "how", "root_cause")),
+    "improvement.Cause": ("problem__links__complaint", ("text",)),
 }
 
 
@@ -221,13 +235,43 @@ def _anonymise(c: Complaint) -> None:
           % {"n": years})
 
 
+def _installed(labels):
+    for label in labels:
+        if apps.is_installed(f"loopdesk.{label.split('.')[0]}"):
+            yield label, apps.get_model(label)
+
+
 def _related_texts() -> list[tuple[type, tuple[str, ...]]]:
-    out = []
-    for label, fields in RELATED_TEXTS.items():
-        app_label, _model = label.split(".")
-        if apps.is_installed(f"loopdesk.{app_label}"):
-            out.append((apps.get_model(label), fields))
-    return out
+    return [(model, RELATED_TEXTS[label]) for label, model in _installed(RELATED_TEXTS)]
+
+
+def _scrub_linked(ids: list[int], keep: dict[int, list[str]], known: dict[int, list[str]],
+                  counts: dict[int, int]) -> None:
+    """Mask LINKED_TEXTS rows reaching these complaints; a row's changes count on its first complaint."""
+    for label, model in _installed(LINKED_TEXTS):
+        path, fields = LINKED_TEXTS[label]
+        reach: dict[int, list[int]] = {}
+        for pk, cid in model.objects.filter(**{f"{path}__in": ids}).values_list("pk", path):
+            reach.setdefault(pk, []).append(cid)
+        if not reach:
+            continue
+        dirty = []
+        refresh = label == "knowledge.Article"
+        rows = model.objects.filter(pk__in=list(reach))
+        rows = rows.select_related("problem_type__parent") if refresh else rows.only("pk", *fields)
+        for obj in rows:
+            cids = sorted(set(reach[obj.pk]))
+            n = _masked(obj, fields, [k for c in cids for k in keep[c]], [k for c in cids for k in known[c]])
+            if n:
+                counts[cids[0]] += n
+                dirty.append(obj)
+        if refresh and dirty:
+            from loopdesk.knowledge.articles import searchable as article_searchable
+
+            for obj in dirty:
+                obj.search_text = article_searchable(obj)
+        names = [*fields, "search_text"] if refresh else list(fields)
+        bulk.update(model, names, [(obj.pk, *(getattr(obj, f) for f in names)) for obj in dirty])
 
 
 def _masked(obj, fields: tuple[str, ...], keep: list[str], known: list[str]) -> int:
@@ -284,6 +328,7 @@ def _scrub_texts(rows: list[Complaint]) -> None:
             Event.objects.mask_texts(fields, dirty)
         else:
             bulk.update(model, fields, dirty)
+    _scrub_linked(list(by_id), keep, known, counts)
     years = int(config.get("retention.years"))
     record(Event(complaint=c, kind=EventKind.FIELD, actor=None, action=SCRUB_TEXT, at=now,
                  after={"texts_masked": counts[c.pk]}, note=_scrub_note(years, counts[c.pk])) for c in rows)

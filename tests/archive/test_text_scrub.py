@@ -188,3 +188,40 @@ def test_only_the_texts_of_events_may_be_masked(org, clock):
     with pytest.raises(TypeError):
         Event.objects.filter(pk=e.pk).update(note="x")
     assert Event.objects.get(pk=e.pk).note == e.note
+
+
+def test_messages_articles_and_problems_that_reach_the_complaint_are_masked_too(org, clock):
+    from loopdesk.improvement.models import Cause, Problem, ProblemComplaint
+    from loopdesk.knowledge.articles import searchable as article_searchable
+    from loopdesk.knowledge.models import Article
+    from loopdesk.notifications.models import InboxItem, OutboxMessage
+
+    c = talkative(org)
+    other = drive(org, register(org, phone="13700001111", subject="另一位客户"), "in_progress")
+    invite = OutboxMessage.objects.create(channel="sms", event="survey.invite", dedupe_key="k1", complaint=c,
+                                          address="13812341234", params={"text": "请回电13912345678"})
+    inbox = InboxItem.objects.create(user=org.hank, dedupe_key="k2", event="complaint.assigned", complaint=c,
+                                     params={"subject": "快递未送达，请回电13912345678"})
+    article = Article.objects.create(title="快递未送达", script="张先生您好，已按13912345678回电", solution="补发",
+                                     source_complaint=c, author=org.ada)
+    article.search_text = article_searchable(article)
+    article.save()
+    problem = Problem.objects.create(title="快递延误", what="张先生（13812341234）与 13700001111 的包裹未送达",
+                                     created_by=org.ada)
+    for linked in (c, other):
+        ProblemComplaint.objects.create(problem=problem, complaint=linked, linked_by=org.ada)
+    cause = Cause.objects.create(problem=problem, category="method", text="未按13912345678回电")
+    clock.move_to(PAST_RETENTION)
+    assert archiving.run().texts_scrubbed == [c.number]
+    invite.refresh_from_db()
+    inbox.refresh_from_db()
+    article.refresh_from_db()
+    problem.refresh_from_db()
+    cause.refresh_from_db()
+    assert (invite.address, invite.params) == ("138****1234", {"text": "请回电139****5678"})
+    assert inbox.params == {"subject": "快递未送达，请回电139****5678"}
+    assert (article.title, article.script) == ("快递未送达", "张**您好，已按139****5678回电")
+    assert "13912345678" not in article.search_text and article.search_text == article_searchable(article)
+    # Only the archived complaint's customer is masked by name; any mobile number is masked anyway.
+    assert problem.what == "张**（138****1234）与 137****1111 的包裹未送达"
+    assert cause.text == "未按139****5678回电"
