@@ -97,12 +97,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{_TEST_RUN}.sqlite3")}
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    # Server-side parameters let psycopg prepare a statement the fifth time a connection runs it
-    # (persistent connections, CONN_MAX_AGE): planning a list page's five-table join costs 1-1.5 ms,
-    # executing it 0.2-0.3 ms (docs/PERFORMANCE.md). Off (LOOPDESK_DB_PREPARED=0) behind a pooler in
-    # transaction mode, which cannot keep prepared statements.
+    # Server-side parameters, and psycopg preparing a statement the fifth time a connection runs it
+    # (persistent connections, CONN_MAX_AGE; Django leaves preparing off unless prepare_threshold is
+    # given): planning a list page's five-table join cost 3-4 ms of database CPU, running the prepared
+    # plan 0.7 ms (docs/PERFORMANCE.md). Off (LOOPDESK_DB_PREPARED=0) behind a pooler in transaction
+    # mode, which cannot keep prepared statements.
     if env.env_bool("LOOPDESK_DB_PREPARED", True):
-        DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
+        DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{_TEST_RUN}"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
