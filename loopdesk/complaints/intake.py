@@ -130,7 +130,9 @@ def _match_customer(c: CustomerInput) -> Customer:
 
 
 def find_repeat_of(customer: Customer, problem_type: ProblemType | None, received_at: datetime,
-                   exclude_pk: int | None = None) -> Complaint | None:
+                   exclude_pk: int | None = None, *, fields: tuple[str, ...] = ()) -> Complaint | None:
+    """The latest complaint of the customer about the same type within the repeat window, if any.
+    `fields`: load only these (intake needs the number alone; the rest would load on access)."""
     if customer.anonymous or problem_type is None:
         return None
     window = timedelta(days=int(config.get("repeat.window_days")))
@@ -140,6 +142,8 @@ def find_repeat_of(customer: Customer, problem_type: ProblemType | None, receive
     ).exclude(status="cancelled")
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
+    if fields:
+        qs = qs.only(*fields)
     return qs.order_by("-received_at", "-id").first()
 
 
@@ -183,7 +187,7 @@ def register_complaint(data: IntakeInput, *, actor: User | None, idempotency_key
             routing = route(problem_type=problem_type, channel=data.channel,
                             region=data.customer.region or customer.region, customer_level=level)
             received_at = data.received_at or now
-            repeat_of = find_repeat_of(customer, problem_type, received_at)
+            repeat_of = find_repeat_of(customer, problem_type, received_at, fields=("number",))
             complaint = Complaint(
                 number=number, channel=data.channel, channel_ref=data.channel_ref, customer=customer,
                 order_no=data.order_no, product=data.product, region=data.customer.region or customer.region,
