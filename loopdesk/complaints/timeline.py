@@ -8,10 +8,19 @@ from typing import Any
 from django.utils import timezone
 
 from loopdesk.complaints.models import Complaint, Event
+from loopdesk.core import bulk
+
+# Every column but the id, in the order bulk writes send them (core/bulk.py).
+EVENT_COLUMNS = ("complaint", "kind", "actor", "at", "action", "before", "after", "note", "customer_visible")
 
 
 def record(events: Iterable[Event]) -> None:
-    Event.objects.bulk_create(list(events))
+    """Add the events with one statement; each gets its id. (bulk_create cost more to build than to run.)"""
+    events = list(events)
+    pks = bulk.insert(Event, EVENT_COLUMNS, [bulk.values(e, EVENT_COLUMNS) for e in events], returning=True)
+    for e, pk in zip(events, pks, strict=True):
+        e.pk = pk
+        e._state.adding = False
 
 
 def event(complaint: Complaint, kind: str, *, actor, action: str = "", before: Any = None, after: Any = None,

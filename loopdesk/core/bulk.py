@@ -20,6 +20,8 @@ from uuid import UUID
 from django.db import connection
 from django.db.models import Model
 
+_SQLITE_ROWS = 200  # rows per INSERT … RETURNING on SQLite: well under its 32,766 parameters
+
 
 def _fields(model: type[Model], names: Sequence[str]) -> list:
     return [model._meta.get_field(name) for name in names]
@@ -88,10 +90,15 @@ def insert(model: type[Model], names: Sequence[str], rows: Sequence[Sequence], *
         if not returning:
             cursor.executemany(sql, _prepped(fields, rows))
             return None
+        # Many rows per statement, ids back in row order (as Django's bulk_create relies on too).
         pks = []
-        for row in _prepped(fields, rows):
-            cursor.execute(sql, row)
-            pks.append(cursor.fetchone()[0])
+        prepped = _prepped(fields, rows)
+        for start in range(0, len(prepped), _SQLITE_ROWS):
+            chunk = prepped[start:start + _SQLITE_ROWS]
+            many = ", ".join([f"({marks})"] * len(chunk))
+            cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {many}{conflict}{back}",  # noqa: S608
+                           [v for row in chunk for v in row])
+            pks += [r[0] for r in cursor.fetchall()]
         return pks
 
 
