@@ -155,6 +155,10 @@ class Complaint(models.Model):
             models.Index(fields=["priority", "-id"], name="cmp_priority_id"),
             models.Index(fields=["problem_type", "-id"], name="cmp_type_id"),
             models.Index(fields=["channel", "-id"], name="cmp_channel_id"),
+            # The callback and verification queues (resolved, not yet closed, oldest first): without
+            # it the home page sorted every such complaint, 30 ms at 100k. Only those rows are in it.
+            models.Index(fields=["resolved_at", "id"], name="cmp_after_resolution",
+                         condition=models.Q(status__in=["resolved", "callback_pending"])),
         ]
 
     def __str__(self) -> str:
