@@ -52,6 +52,8 @@ RARE_TERM = "电动牙刷"
 # (name, method, path, kind, token) — kind picks the target; token "agent" sees everything,
 # "handler" is a logistics handler, whose list is scoped to the department (SPEC access rules).
 SCENARIOS = [
+    # No target: a token check and a one-row answer, the least any API request costs here.
+    ("who am I (floor: authentication only)", "GET", "/api/v1/me", "floor", "agent"),
     ("list first page", "GET", "/api/v1/complaints", "list", "agent"),
     ("list status=in_progress&priority=A", "GET", "/api/v1/complaints?status=in_progress&priority=A", "list",
      "agent"),
@@ -194,8 +196,8 @@ def inprocess_checks(tokens: dict[str, str], body: bytes, do_explain: bool) -> d
     out: dict = {"pages": {}, "explain": {}, "create": {}}
     explain_dir = RESULTS / "explain"
     explain_dir.mkdir(parents=True, exist_ok=True)
-    for name, method, path, _kind, who in SCENARIOS:
-        if method != "GET":
+    for name, method, path, kind, who in SCENARIOS:
+        if method != "GET" or kind == "floor":
             continue
         headers = {"HTTP_AUTHORIZATION": f"Bearer {tokens[who]}", "HTTP_ACCEPT_LANGUAGE": "zh-hans"}
         sep = "&" if "?" in path else "?"
@@ -371,6 +373,24 @@ class Server:
         self.log_file.close()
 
 
+def cpu_seconds(pids: list[int] | None = None, name: str | None = None) -> float:
+    """CPU time (user + system) of these processes, or of every process with this command name."""
+    hz = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or (pids is not None and int(entry.name) not in pids):
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        if name is not None and stat[stat.index("(") + 1:stat.rindex(")")] != name:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / hz
+    return total
+
+
 # ------------------------------------------------------------------------------------------
 # Load generation
 # ------------------------------------------------------------------------------------------
@@ -411,11 +431,13 @@ def run_python(port: int, method: str, path: str, token: str, duration: float, c
 
 
 def target_for(kind: str) -> str:
-    return {"create": f">= {CREATE_MIN_RPS}/s, p99 <= {CREATE_MAX_P99} ms", "list": f"p95 <= {LIST_MAX_P95} ms",
-            "search": f"p95 <= {SEARCH_MAX_P95} ms"}[kind]
+    return {"floor": "(reference)", "create": f">= {CREATE_MIN_RPS}/s, p99 <= {CREATE_MAX_P99} ms",
+            "list": f"p95 <= {LIST_MAX_P95} ms", "search": f"p95 <= {SEARCH_MAX_P95} ms"}[kind]
 
 
-def passes(kind: str, r: dict) -> bool:
+def passes(kind: str, r: dict) -> bool | None:
+    if kind == "floor":
+        return None
     lat = r["latency_ms"]
     clean = r["ok"] > 0 and r["http_5xx"] == 0 and r["http_4xx"] == 0 and r["errors"]["timeout"] == 0
     if kind == "create":
@@ -445,14 +467,21 @@ def run_class(args, env, worker_class: str, tokens: dict, bodies: list[str], bod
             if args.warmup > 0:
                 once(args.warmup)
             before = loadavg()
+            workers = server.worker_pids()
+            app0, db0 = cpu_seconds(workers), cpu_seconds(name="postgres")
             r = once(args.duration)
+            answered = max(1, r["ok"] + r["http_4xx"] + r["http_5xx"])
+            # Where a request's time goes: the app's workers and PostgreSQL (the client, wrk, is apart).
+            r["cpu_ms_per_request"] = {"app": round((cpu_seconds(workers) - app0) / answered * 1000, 2),
+                                       "db": round((cpu_seconds(name="postgres") - db0) / answered * 1000, 2)}
             r.update({"kind": kind, "path": path, "as": who, "target": target_for(kind), "loadavg_before": before,
                       "pass": passes(kind, r)})
             results["scenarios"][name] = r
             time.sleep(args.settle)  # let requests still queued in gunicorn drain before the next scenario
             lat = r["latency_ms"]
             log(f"  {name:<42} {r['rps']:>8.1f}/s  p50 {lat['p50']:>7.1f}  p95 {lat['p95']:>7.1f}  "
-                f"p99 {lat['p99']:>7.1f} ms  ok={r['ok']} 4xx={r['http_4xx']} 5xx={r['http_5xx']} "
+                f"p99 {lat['p99']:>7.1f} ms  cpu/req app {r['cpu_ms_per_request']['app']:.1f} "
+                f"db {r['cpu_ms_per_request']['db']:.1f} ms  ok={r['ok']} 4xx={r['http_4xx']} 5xx={r['http_5xx']} "
                 f"err={sum(r['errors'].values()) - r['errors']['status']}"
                 + (f"  sample: {r['sample'][:160]}" if r.get("sample") else ""))
         results["memory"] = server.memory()
@@ -481,7 +510,7 @@ def table(rows: list[list[str]]) -> str:
     widths = [max(_w(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = []
     for j, r in enumerate(rows):
-        lines.append("| " + " | ".join(_pad(c, widths[i], right=i in (2, 3, 4, 5) and j > 0)
+        lines.append("| " + " | ".join(_pad(c, widths[i], right=i in (2, 3, 4, 5, 6) and j > 0)
                                        for i, c in enumerate(r)) + " |")
         if j == 0:
             lines.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
@@ -489,24 +518,26 @@ def table(rows: list[list[str]]) -> str:
 
 
 def build_rows(runs: dict, pages: dict) -> list[list[str]]:
-    rows = [["scenario", "workers", "req/s", "p50 ms", "p95 ms", "p99 ms", "target", "result"]]
+    rows = [["scenario", "workers", "req/s", "p50 ms", "p95 ms", "p99 ms", "CPU ms/req app+db", "target", "result"]]
     for wc, run in runs.items():
         for name, r in run["scenarios"].items():
             lat = r["latency_ms"]
             if r["ok"] == 0 or lat["max"] == 0:  # nothing answered in time: the percentiles are empty, not zero
-                rows.append([name, wc, f"{r['rps']:.1f}", "-", "-", "-", r["target"],
+                rows.append([name, wc, f"{r['rps']:.1f}", "-", "-", "-", "", r["target"],
                              f"FAIL ({r['ok']} answers in {r['seconds']:.0f} s, {r['errors']['timeout']} timeouts)"])
                 continue
+            cpu = r.get("cpu_ms_per_request")
             rows.append([name, wc, f"{r['rps']:.0f}", f"{lat['p50']:.1f}", f"{lat['p95']:.1f}", f"{lat['p99']:.1f}",
-                         r["target"], "PASS" if r["pass"] else "FAIL"])
+                         f"{cpu['app']:.1f} + {cpu['db']:.1f}" if cpu else "", r["target"],
+                         "-" if r["pass"] is None else "PASS" if r["pass"] else "FAIL"])
         hwm = run.get("max_worker_hwm_mib")
         if hwm is not None:
-            rows.append(["peak memory per worker (VmHWM)", wc, "", "", "", "", f"<= {MAX_WORKER_MIB} MiB",
+            rows.append(["peak memory per worker (VmHWM)", wc, "", "", "", "", "", f"<= {MAX_WORKER_MIB} MiB",
                          f"{'PASS' if hwm <= MAX_WORKER_MIB else 'FAIL'} {hwm:.0f} MiB"])
     if pages:
         equal = all(p["equal"] for p in pages.values())
         detail = ", ".join(f"{p['limit_10']['queries']}/{p['limit_100']['queries']}" for p in pages.values())
-        rows.append(["SQL queries per page, limit 10 vs 100", "in-process", "", "", "", "", "equal",
+        rows.append(["SQL queries per page, limit 10 vs 100", "in-process", "", "", "", "", "", "equal",
                      f"{'PASS' if equal else 'FAIL'} ({detail})"])
     return rows
 
