@@ -373,10 +373,10 @@ class Server:
         self.log_file.close()
 
 
-def cpu_seconds(pids: list[int] | None = None, name: str | None = None) -> float:
-    """CPU time (user + system) of these processes, or of every process with this command name."""
+def cpu_times(pids: list[int] | None = None, name: str | None = None) -> dict[int, float]:
+    """CPU seconds (user + system) per process: of these pids, or of every process with this name."""
     hz = os.sysconf("SC_CLK_TCK")
-    total = 0.0
+    out = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit() or (pids is not None and int(entry.name) not in pids):
             continue
@@ -387,8 +387,15 @@ def cpu_seconds(pids: list[int] | None = None, name: str | None = None) -> float
         if name is not None and stat[stat.index("(") + 1:stat.rindex(")")] != name:
             continue
         fields = stat.rsplit(")", 1)[1].split()
-        total += (int(fields[11]) + int(fields[12])) / hz
-    return total
+        out[int(entry.name)] = (int(fields[11]) + int(fields[12])) / hz
+    return out
+
+
+def cpu_spent(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds spent between two cpu_times() readings by the processes alive at the second one
+    (a process started in between counts from zero; one that ended in between is lost, which keeps a
+    short-lived PostgreSQL backend or autovacuum worker from counting negative)."""
+    return sum(t - before.get(pid, 0.0) for pid, t in after.items())
 
 
 # ------------------------------------------------------------------------------------------
@@ -468,12 +475,12 @@ def run_class(args, env, worker_class: str, tokens: dict, bodies: list[str], bod
                 once(args.warmup)
             before = loadavg()
             workers = server.worker_pids()
-            app0, db0 = cpu_seconds(workers), cpu_seconds(name="postgres")
+            app0, db0 = cpu_times(workers), cpu_times(name="postgres")
             r = once(args.duration)
             answered = max(1, r["ok"] + r["http_4xx"] + r["http_5xx"])
             # Where a request's time goes: the app's workers and PostgreSQL (the client, wrk, is apart).
-            r["cpu_ms_per_request"] = {"app": round((cpu_seconds(workers) - app0) / answered * 1000, 2),
-                                       "db": round((cpu_seconds(name="postgres") - db0) / answered * 1000, 2)}
+            app, db = cpu_spent(app0, cpu_times(workers)), cpu_spent(db0, cpu_times(name="postgres"))
+            r["cpu_ms_per_request"] = {"app": round(app / answered * 1000, 2), "db": round(db / answered * 1000, 2)}
             r.update({"kind": kind, "path": path, "as": who, "target": target_for(kind), "loadavg_before": before,
                       "pass": passes(kind, r)})
             results["scenarios"][name] = r
