@@ -7,7 +7,6 @@ import json
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from django.db import OperationalError, connection, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
@@ -144,10 +143,7 @@ def list_complaints(request, filters: Query[ListFilters]):
             qs = qs.filter(after)
         return serialize.summary_rows(qs.order_by(*ordering)[: filters.limit + 1])
 
-    if filters.q and connection.vendor == "postgresql" and not textsearch.through_index(filters.q):
-        rows = _within_budget(fetch)
-    else:
-        rows = fetch()
+    rows = textsearch.within_budget(filters.q, fetch)
     more = len(rows) > filters.limit
     rows = rows[: filters.limit]
     next_cursor = None
@@ -155,28 +151,6 @@ def list_complaints(request, filters: Query[ListFilters]):
         last = rows[-1]
         next_cursor = _encode([_cursor_value(last, o) for o in ordering])
     return {"items": serialize.summaries(rows), "next_cursor": next_cursor}
-
-
-# A one-word search is left to the planner, which walks the newest rows until the page is full:
-# fast unless the word's rows are all old, when it reads most of the table. Past this budget the
-# page is fetched again matching through the GIN index (the same rows; time bounded by the matches).
-SEARCH_BUDGET_MS = 300
-_QUERY_CANCELED = "57014"
-
-
-def _within_budget(fetch):
-    try:
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT set_config('statement_timeout', %s, true)", [f"{SEARCH_BUDGET_MS}ms"])
-            rows = fetch()
-            # The block only read: rolling it back also ends the budget, within an outer transaction too.
-            transaction.set_rollback(True)
-            return rows
-    except OperationalError as exc:
-        if getattr(exc.__cause__, "sqlstate", None) != _QUERY_CANCELED:
-            raise
-    return fetch(search_through_index=True)
 
 
 def _cursor_value(row: dict, order: str):

@@ -9,10 +9,14 @@ PostgreSQL keeps a GIN index over to_tsvector('simple', search_text); SQLite sca
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import TypeVar
 
-from django.db import connection
+from django.db import OperationalError, connection, transaction
 from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
+
+T = TypeVar("T")
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _TOKEN_RE = re.compile(rf"[{_CJK}]+|[0-9a-z]+")
@@ -78,3 +82,29 @@ def search(qs: QuerySet, query: str, field: str = "search_text", *, use_index: b
     for tok in toks:
         qs = qs.filter(**{f"{field}__contains": tok})
     return qs
+
+
+# A one-word search is left to the planner, which walks the newest rows until the page is full:
+# fast unless the word's rows are all old, when it reads most of the table. Past this budget the
+# page is fetched again matching through the GIN index (the same rows; time bounded by the matches).
+SEARCH_BUDGET_MS = 300
+_QUERY_CANCELED = "57014"
+
+
+def within_budget(query: str | None, fetch: Callable[..., T]) -> T:
+    """`fetch(search_through_index=None)` for a page of results; for a one-word search on PostgreSQL,
+    given SEARCH_BUDGET_MS, then `fetch(search_through_index=True)` if it ran out. `fetch` only reads."""
+    if not query or connection.vendor != "postgresql" or through_index(query):
+        return fetch(search_through_index=None)
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('statement_timeout', %s, true)", [f"{SEARCH_BUDGET_MS}ms"])
+            result = fetch(search_through_index=None)
+            # The block only read: rolling it back also ends the budget, within an outer transaction too.
+            transaction.set_rollback(True)
+            return result
+    except OperationalError as exc:
+        if getattr(exc.__cause__, "sqlstate", None) != _QUERY_CANCELED:
+            raise
+    return fetch(search_through_index=True)

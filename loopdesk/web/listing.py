@@ -25,18 +25,23 @@ def staff_people() -> list[User]:
 
 @dataclass
 class ListQuery:
+    user: User
     form: ListForm
     queryset: QuerySet[Complaint]  # filtered and ordered, related rows joined
     staff: list[User]
     departments: list[Department]
 
+    @property
+    def search(self) -> str:
+        return self.form.filters().q or ""
 
-def build(user: User, params: QueryDict) -> ListQuery:
-    staff = staff_people()
-    departments = list(Department.objects.order_by("code"))
-    form = ListForm(params, staff=staff, departments=departments)
-    form.is_valid()  # invalid fields are reported and left out; the rest still filters
-    qs = apply_filters(visible_complaints(user), form.filters())
+    def matching(self, *, search_through_index: bool | None = None) -> QuerySet[Complaint]:
+        """The same rows, the search matched as `textsearch.search(use_index=…)` says."""
+        return _matching(self.user, self.form, search_through_index)
+
+
+def _matching(user: User, form: ListForm, search_through_index: bool | None) -> QuerySet[Complaint]:
+    qs = apply_filters(visible_complaints(user), form.filters(), search_through_index=search_through_index)
     if form.value("my_departments"):
         qs = qs.filter(department_id__in=department_ids(user))
     due = form.value("due")
@@ -44,7 +49,15 @@ def build(user: User, params: QueryDict) -> ListQuery:
         qs = clocks.overdue(qs)
     elif due == "due_soon":
         qs = clocks.due_soon(qs)
-    return ListQuery(form, qs.select_related(*ROW_RELATED).order_by(*form.ordering), staff, departments)
+    return qs.select_related(*ROW_RELATED).order_by(*form.ordering)
+
+
+def build(user: User, params: QueryDict) -> ListQuery:
+    staff = staff_people()
+    departments = list(Department.objects.order_by("code"))
+    form = ListForm(params, staff=staff, departments=departments)
+    form.is_valid()  # invalid fields are reported and left out; the rest still filters
+    return ListQuery(user, form, _matching(user, form, None), staff, departments)
 
 
 def saved_querystring(params: QueryDict) -> str:

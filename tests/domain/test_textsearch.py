@@ -69,3 +69,25 @@ def test_the_complaint_number_is_searchable(washer, other):
 def test_search_composes_with_other_filters(washer, other):
     qs = search(Complaint.objects.filter(pk=other.pk), "洗衣机")
     assert not qs.exists()
+
+
+def test_a_one_word_search_gets_a_time_budget_then_the_index(db):
+    from django.db import connection
+
+    from loopdesk.core.textsearch import within_budget
+
+    tries = []
+
+    def fetch(search_through_index=None):
+        tries.append(search_through_index)
+        if search_through_index is None and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_sleep(2)")  # longer than the budget: cancelled
+        return ["page"]
+
+    assert within_budget("洗衣机", fetch) == ["page"]
+    assert tries == ([None, True] if connection.vendor == "postgresql" else [None])
+    tries.clear()
+    assert within_budget("洗衣机 漏水", fetch) == ["page"]  # several words go through the index anyway
+    assert within_budget("", fetch) == ["page"]
+    assert tries == [None, None]

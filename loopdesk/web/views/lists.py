@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from loopdesk.complaints import actions
 from loopdesk.complaints.access import may_by_role
+from loopdesk.core import textsearch
 from loopdesk.core.errors import DomainError, NotAllowed
 from loopdesk.web import clocks, listing
 from loopdesk.web.models import SavedView
@@ -36,13 +38,19 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
     lq = listing.build(user, request.GET)
     form = lq.form
     offset = (form.page_number - 1) * form.page_size
-    rows = list(lq.queryset[offset: offset + form.page_size + 1])
+
+    def fetch(search_through_index: bool | None = None) -> tuple[QuerySet, list]:
+        qs = lq.queryset if search_through_index is None else lq.matching(search_through_index=True)
+        return qs, list(qs[offset: offset + form.page_size + 1])
+
+    # A one-word search gets the API's time budget, then goes through the index (core/textsearch.py).
+    queryset, rows = textsearch.within_budget(lq.search, fetch)
     has_next = len(rows) > form.page_size
     rows = rows[: form.page_size]
     by_id = clocks.clocks_for(rows)
     current = listing.saved_querystring(request.GET)
     # Counting every row of a wide scope costs more than the page itself; past the cap, say "more than".
-    total = lq.queryset.order_by()[: COUNT_CAP + 1].count()
+    total = queryset.order_by()[: COUNT_CAP + 1].count()
     return render(request, "web/list/list.html", {
         "nav": "complaints",
         "form": form,
