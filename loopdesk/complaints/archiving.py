@@ -30,11 +30,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import groupby
 
 from django.apps import apps
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -52,33 +54,37 @@ BATCH = 200
 ANONYMISE = "anonymise"
 SCRUB_TEXT = "scrub_text"
 
-# Free text that may hold personal data: the complaint's own, then that of rows with a `complaint`
-# foreign key, per model (JSON fields are masked value by value). Models of apps not installed are skipped.
+# Free text that may hold personal data: the complaint's own, then that of the rows that reach it,
+# per model: (path from the row to its complaint, fields). JSON fields are masked value by value; models
+# of apps not installed are skipped. A row reaching several complaints of a batch (an improvement problem
+# groups many) is masked with what each of them may name.
 COMPLAINT_TEXTS = ("subject", "description", "facts", "core_demand", "priority_override_reason", "cancel_reason",
                    "resolution_summary")
-RELATED_TEXTS: dict[str, tuple[str, ...]] = {
-    "complaints.Note": ("text", "next_step"),
-    "complaints.Communication": ("summary", "customer_reaction", "next_step"),
-    "complaints.SubTask": ("title", "result"),
-    "complaints.Solution": ("measures", "approval_note", "customer_comment"),
-    "complaints.DemandChange": ("old_demand", "new_demand", "confirmation"),
-    "complaints.Satisfaction": ("comment",),
-    "complaints.Event": ("note", "before", "after"),
-    "escalation.Escalation": ("reason",),
-    "monitoring.Finding": ("reason", "changes"),
-    "monitoring.Alert": ("ack_note", "params"),
+RELATED_TEXTS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "complaints.Note": ("complaint", ("text", "next_step")),
+    "complaints.Communication": ("complaint", ("summary", "customer_reaction", "next_step")),
+    "complaints.SubTask": ("complaint", ("title", "result")),
+    "complaints.Solution": ("complaint", ("measures", "approval_note", "customer_comment")),
+    "complaints.DemandChange": ("complaint", ("old_demand", "new_demand", "confirmation")),
+    "complaints.Satisfaction": ("complaint", ("comment",)),
+    "complaints.Event": ("complaint", ("note", "before", "after")),
+    "escalation.Escalation": ("complaint", ("reason",)),
+    "monitoring.Finding": ("complaint", ("reason", "changes")),
+    "monitoring.Alert": ("complaint", ("ack_note", "params")),
     # Messages about the complaint: the customer's address on survey invitations, texts in parameters.
-    "notifications.OutboxMessage": ("address", "params", "last_error"),
-    "notifications.InboxItem": ("params",),
-}
-# Texts that reach a complaint by another path (model: path to the complaint, fields). A knowledge
-# article drafted from a complaint may quote it; an improvement problem describes the complaints
-# grouped into it. Each is masked with what every complaint of the batch it reaches may name.
-LINKED_TEXTS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "notifications.OutboxMessage": ("complaint", ("address", "params", "last_error")),
+    "notifications.InboxItem": ("complaint", ("params",)),
+    # A knowledge article drafted from the complaint may quote it; an improvement problem describes the
+    # complaints grouped into it.
     "knowledge.Article": ("source_complaint", ("title", "keywords", "script", "solution")),
     "improvement.Problem": ("links__complaint", ("title", "description", "what", "why", "when", "where", "who",
                                                  "how", "root_cause")),
     "improvement.Cause": ("problem__links__complaint", ("text",)),
+}
+# Columns computed from those texts, rebuilt once they are masked: model → (column, its function of the
+# row, the related rows that function reads).
+REBUILT: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "knowledge.Article": ("search_text", "loopdesk.knowledge.articles.searchable", ("problem_type__parent",)),
 }
 
 
@@ -235,43 +241,33 @@ def _anonymise(c: Complaint) -> None:
           % {"n": years})
 
 
-def _installed(labels):
-    for label in labels:
-        if apps.is_installed(f"loopdesk.{label.split('.')[0]}"):
-            yield label, apps.get_model(label)
-
-
-def _related_texts() -> list[tuple[type, tuple[str, ...]]]:
-    return [(model, RELATED_TEXTS[label]) for label, model in _installed(RELATED_TEXTS)]
-
-
-def _scrub_linked(ids: list[int], keep: dict[int, list[str]], known: dict[int, list[str]],
-                  counts: dict[int, int]) -> None:
-    """Mask LINKED_TEXTS rows reaching these complaints; a row's changes count on its first complaint."""
-    for label, model in _installed(LINKED_TEXTS):
-        path, fields = LINKED_TEXTS[label]
-        reach: dict[int, list[int]] = {}
-        for pk, cid in model.objects.filter(**{f"{path}__in": ids}).values_list("pk", path):
-            reach.setdefault(pk, []).append(cid)
-        if not reach:
+def _scrub_related(ids: list[int], keep: dict[int, list[str]], known: dict[int, list[str]],
+                   counts: dict[int, int]) -> None:
+    """Mask RELATED_TEXTS rows reaching these complaints, one query per table to read and one to write;
+    a row's changes count on the first complaint it reaches."""
+    for label, (path, fields) in RELATED_TEXTS.items():
+        if not apps.is_installed(f"loopdesk.{label.split('.')[0]}"):
             continue
+        model = apps.get_model(label)
+        column, rebuild, reads = REBUILT.get(label, ("", "", ()))
+        rows = model.objects.filter(**{f"{path}__in": ids}).annotate(reaches=F(path)).order_by("pk")
+        rows = rows.select_related(*reads) if rebuild else rows.only("pk", *fields)
+        names = [*fields, column] if rebuild else list(fields)
         dirty = []
-        refresh = label == "knowledge.Article"
-        rows = model.objects.filter(pk__in=list(reach))
-        rows = rows.select_related("problem_type__parent") if refresh else rows.only("pk", *fields)
-        for obj in rows:
-            cids = sorted(set(reach[obj.pk]))
+        # Ordered by id, so the rows of one object reaching several complaints come together.
+        for _pk, same in groupby(rows.iterator(chunk_size=2000), key=lambda r: r.pk):
+            same = list(same)
+            obj, cids = same[0], sorted({r.reaches for r in same})
             n = _masked(obj, fields, [k for c in cids for k in keep[c]], [k for c in cids for k in known[c]])
             if n:
                 counts[cids[0]] += n
-                dirty.append(obj)
-        if refresh and dirty:
-            from loopdesk.knowledge.articles import searchable as article_searchable
-
-            for obj in dirty:
-                obj.search_text = article_searchable(obj)
-        names = [*fields, "search_text"] if refresh else list(fields)
-        bulk.update(model, names, [(obj.pk, *(getattr(obj, f) for f in names)) for obj in dirty])
+                if rebuild:
+                    setattr(obj, column, import_string(rebuild)(obj))
+                dirty.append((obj.pk, *(getattr(obj, f) for f in names)))
+        if model is Event:
+            Event.objects.mask_texts(names, dirty)
+        else:
+            bulk.update(model, names, dirty)
 
 
 def _masked(obj, fields: tuple[str, ...], keep: list[str], known: list[str]) -> int:
@@ -314,21 +310,7 @@ def _scrub_texts(rows: list[Complaint]) -> None:
     # which cost ten times the masking itself.
     complaint_fields = [*COMPLAINT_TEXTS, "search_text", "updated_at"]
     bulk.update(Complaint, complaint_fields, [(c.pk, *(getattr(c, f) for f in complaint_fields)) for c in changed])
-    for model, fields in _related_texts():
-        dirty = []
-        for obj in model.objects.filter(complaint_id__in=list(by_id)).only("pk", "complaint_id", *fields).iterator(
-                chunk_size=2000):
-            n = _masked(obj, fields, keep[obj.complaint_id], known[obj.complaint_id])
-            if n:
-                counts[obj.complaint_id] += n
-                dirty.append((obj.pk, *(getattr(obj, f) for f in fields)))
-        if not dirty:
-            continue
-        if model is Event:
-            Event.objects.mask_texts(fields, dirty)
-        else:
-            bulk.update(model, fields, dirty)
-    _scrub_linked(list(by_id), keep, known, counts)
+    _scrub_related(list(by_id), keep, known, counts)
     years = int(config.get("retention.years"))
     record(Event(complaint=c, kind=EventKind.FIELD, actor=None, action=SCRUB_TEXT, at=now,
                  after={"texts_masked": counts[c.pk]}, note=_scrub_note(years, counts[c.pk])) for c in rows)

@@ -171,10 +171,9 @@ def register_complaint(data: IntakeInput, *, actor: User | None, idempotency_key
     if actor is not None and actor.role not in REGISTER_ROLES:
         raise NotAllowed(_("Your role may not register complaints."))
     intake_key = _intake_key(actor, idempotency_key)
-    if intake_key:
-        existing = already_registered(actor, idempotency_key)
-        if existing:
-            return IntakeResult(existing, created=False)
+    existing = already_registered(actor, idempotency_key)
+    if existing:
+        return IntakeResult(existing, created=False)
     now = timezone.now()
     problem_type = _validate(data, now)
     suggestions = suggest(f"{data.subject}\n{data.description}")
@@ -225,7 +224,7 @@ def register_complaint(data: IntakeInput, *, actor: User | None, idempotency_key
             hooks.changed(complaint, "register", actor)
     except IntegrityError:
         if intake_key:
-            existing = Complaint.objects.filter(intake_key=intake_key).first()
+            existing = already_registered(actor, idempotency_key)
             if existing:
                 return IntakeResult(existing, created=False)
         raise

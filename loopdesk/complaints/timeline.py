@@ -10,8 +10,8 @@ from django.utils import timezone
 from loopdesk.complaints.models import Complaint, Event
 from loopdesk.core import bulk
 
-# Every column but the id, in the order bulk writes send them (core/bulk.py).
-EVENT_COLUMNS = ("complaint", "kind", "actor", "at", "action", "before", "after", "note", "customer_visible")
+# Every column but the id (core/bulk.py writes rows of values in this order).
+EVENT_COLUMNS = tuple(f.name for f in Event._meta.concrete_fields if not f.primary_key)
 
 
 def record(events: Iterable[Event]) -> None:

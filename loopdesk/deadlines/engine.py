@@ -15,7 +15,7 @@ from typing import Any
 from django.utils import timezone
 
 from loopdesk.complaints.models import Complaint, Event, EventKind, Status
-from loopdesk.complaints.timeline import EVENT_COLUMNS
+from loopdesk.complaints.timeline import record
 from loopdesk.core import bulk
 from loopdesk.core.memo import memo
 from loopdesk.deadlines import conf, sla
@@ -318,9 +318,7 @@ def write(new: list[Deadline], dirty: list[Deadline], events: list[Event]) -> No
     if dirty:
         _update(dirty)
     if events:
-        # Nothing reads an event back by its id here; plain rows skip building model INSERTs.
-        bulk.insert(Event, EVENT_COLUMNS, [bulk.values(e, EVENT_COLUMNS) for e in events])
-
+        record(events)
 
 
 def _update(rows: list[Deadline]) -> None:

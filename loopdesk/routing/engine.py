@@ -33,11 +33,11 @@ def _matches(rule: RoutingRule, *, problem_type, channel: str, region: str, cust
 def _pick(rule: RoutingRule) -> User | None:
     from loopdesk.complaints.models import OPEN_STATUSES, Complaint
 
-    candidates = User.objects.filter(department_id=rule.department_id, role=rule.role, is_active=True)
     if rule.strategy == Strategy.ROUND_ROBIN:
         # Lock the department row so two intakes never hand out the same turn.
         dept = Department.objects.select_for_update().get(pk=rule.department_id)
-        ids = list(candidates.order_by("id").values_list("id", flat=True))
+        ids = list(User.objects.filter(department_id=rule.department_id, role=rule.role, is_active=True)
+                   .order_by("id").values_list("id", flat=True))
         if not ids:
             return None
         after = [i for i in ids if dept.last_assigned_id is None or i > dept.last_assigned_id]

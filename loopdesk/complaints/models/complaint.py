@@ -158,7 +158,7 @@ class Complaint(models.Model):
             # The callback and verification queues (resolved, not yet closed, oldest first): without
             # it the home page sorted every such complaint, 30 ms at 100k. Only those rows are in it.
             models.Index(fields=["resolved_at", "id"], name="cmp_after_resolution",
-                         condition=models.Q(status__in=["resolved", "callback_pending"])),
+                         condition=models.Q(status__in=[Status.RESOLVED, Status.CALLBACK_PENDING])),
         ]
 
     def __str__(self) -> str:
