@@ -146,7 +146,7 @@ def alert_out(a: Alert) -> dict:
 
 def finding_out(f: Finding) -> dict:
     check = checks.CHECKS.get(f.check_name)
-    return {"id": f.pk, "check": f.check_name, "check_label": str(check.label) if check else f.check_name,
+    return {"id": f.pk, "check": f.check_name, "check_label": checks.label(f.check_name),
             "complaint": f.complaint.number, "detail": f.detail, "found_at": f.found_at, "status": f.status,
             "closed_by": f.closed_by.username if f.closed_by_id else None, "closed_at": f.closed_at,
             "reason": f.reason, "changes": f.changes, "verified_at": f.verified_at,

@@ -248,6 +248,11 @@ def get(name: str) -> Check:
     return CHECKS[name]
 
 
+def label(name: str) -> str:
+    """A check's name in the active language (the stored name of a check no longer in the product as is)."""
+    return str(CHECKS[name].label) if name in CHECKS else name
+
+
 def failing(complaint_id: int, names: Iterable[str] | None = None) -> set[str]:
     """The checks a complaint fails right now."""
     qs = Complaint.objects.filter(pk=complaint_id)

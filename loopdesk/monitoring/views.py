@@ -102,16 +102,15 @@ def finding_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(check_name=check)
     rows, next_before = _page(qs, request.GET.get("before"))
     return render(request, "monitoring/findings.html", {
-        "nav": "monitoring", "rows": [_finding_row(f) for f in rows], "status": status, "check": check,
+        "nav": "monitoring", "rows": [finding_row(f) for f in rows], "status": status, "check": check,
         "statuses": FindingStatus.choices, "checks": [(c.name, c.label) for c in checks.CHECKS.values()],
         "next_before": next_before, "can_act": can_act(user),
     })
 
 
-def _finding_row(f: Finding) -> dict:
-    check = checks.CHECKS.get(f.check_name)
-    return {"finding": f, "label": check.label if check else f.check_name,
-            "detail": checks.describe(f.check_name, f.detail)}
+def finding_row(f: Finding) -> dict:
+    """A finding as the findings list and the complaint page show it."""
+    return {"finding": f, "label": checks.label(f.check_name), "detail": checks.describe(f.check_name, f.detail)}
 
 
 @require_POST
@@ -156,7 +155,7 @@ def _finding_page(request: HttpRequest, f: Finding, form: CorrectionForm | None 
                   dismiss_form: DismissForm | None = None, status: int = 200) -> HttpResponse:
     check = checks.CHECKS[f.check_name]
     return render(request, "monitoring/finding.html", {
-        "nav": "monitoring", **_finding_row(f), "check": check, "c": f.complaint,
+        "nav": "monitoring", **finding_row(f), "check": check, "c": f.complaint,
         "change_rows": _change_rows(f.changes),
         "form": form or CorrectionForm(check, f.complaint), "dismiss_form": dismiss_form or DismissForm(),
         "can_act": can_act(request.user) and f.status == FindingStatus.OPEN,
