@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -17,9 +17,9 @@ from loopdesk.classification.priority import compute_priority
 from loopdesk.classification.suggest import Suggestion, suggest
 from loopdesk.classification.taxonomy import active_type
 from loopdesk.complaints import hooks, numbering
-from loopdesk.complaints.models import Complaint, Customer, Event, EventKind
+from loopdesk.complaints.models import Complaint, Customer, Event, EventKind, Status
 from loopdesk.complaints.timeline import record
-from loopdesk.core import config
+from loopdesk.core import config, prebuilt
 from loopdesk.core.errors import NotAllowed, ValidationFailed
 from loopdesk.core.textsearch import index_text
 from loopdesk.routing.engine import RoutingResult, route
@@ -97,16 +97,32 @@ def _validate(data: IntakeInput, now: datetime) -> ProblemType | None:
     return problem_type
 
 
+# The order in which contact details identify a known customer: member no., then phone, then email.
+MATCH_KEYS = ("member_no", "phone", "email")
+
+
+def _customer_lookup(keys: tuple[str, ...]) -> tuple[prebuilt.Loader, str]:
+    table, anonymous = prebuilt.qn(Customer._meta.db_table), prebuilt.qn("anonymous")
+    any_key = " OR ".join(f"{prebuilt.qn(k)} = %s" for k in keys)
+    rank = " ".join(f"WHEN {prebuilt.qn(k)} = %s THEN {i}" for i, k in enumerate(keys))
+    return prebuilt.Loader(Customer), (
+        f"SELECT {prebuilt.columns(Customer)} FROM {table} "  # noqa: S608 - names from model meta
+        f"WHERE {anonymous} = %s AND ({any_key}) ORDER BY CASE {rank} ELSE {len(keys)} END, {prebuilt.qn('id')} "
+        "LIMIT 1")
+
+
 def existing_customer(c: CustomerInput) -> Customer | None:
     """The known customer these details belong to (member no., then phone, then email), if any."""
-    if not c.anonymous:
-        for key in ("member_no", "phone", "email"):
-            value = getattr(c, key)
-            if value:
-                found = Customer.objects.filter(**{key: value}, anonymous=False).order_by("id").first()
-                if found:
-                    return found
-    return None
+    if c.anonymous:
+        return None
+    keys = tuple(k for k in MATCH_KEYS if getattr(c, k))
+    if not keys:
+        return None
+    # One statement for the three lookups, written once: intake asks this for every complaint.
+    loader, sql = prebuilt.once(("intake.customer", keys), lambda: _customer_lookup(keys))
+    values = [getattr(c, k) for k in keys]
+    row = prebuilt.first(sql, [False, *values, *values])
+    return loader.instance(row) if row else None
 
 
 def _match_customer(c: CustomerInput) -> Customer:
@@ -129,22 +145,33 @@ def _match_customer(c: CustomerInput) -> Customer:
     )
 
 
+def _repeat_lookup(excluding: bool) -> str:
+    table = prebuilt.qn(Complaint._meta.db_table)
+    customer, ptype, received, status, pk = (prebuilt.qn(n) for n in (
+        "customer_id", "problem_type_id", "received_at", "status", "id"))
+    exclude = f" AND {pk} <> %s" if excluding else ""
+    return (f"SELECT {pk}, {prebuilt.qn('number')} FROM {table} "  # noqa: S608 - names from model meta
+            f"WHERE {customer} = %s AND {ptype} = %s AND {received} >= %s AND {received} <= %s "
+            f"AND {status} <> %s{exclude} ORDER BY {received} DESC, {pk} DESC LIMIT 1")
+
+
 def find_repeat_of(customer: Customer, problem_type: ProblemType | None, received_at: datetime,
                    exclude_pk: int | None = None, *, fields: tuple[str, ...] = ()) -> Complaint | None:
-    """The latest complaint of the customer about the same type within the repeat window, if any.
-    `fields`: load only these (intake needs the number alone; the rest would load on access)."""
+    """The latest complaint of the customer about the same type within the repeat window (not a
+    cancelled one), if any. `fields=("number",)`: only its number is loaded (all intake needs)."""
     if customer.anonymous or problem_type is None:
         return None
     window = timedelta(days=int(config.get("repeat.window_days")))
-    qs = Complaint.objects.filter(
-        customer=customer, problem_type=problem_type,
-        received_at__gte=received_at - window, received_at__lte=received_at,
-    ).exclude(status="cancelled")
-    if exclude_pk:
-        qs = qs.exclude(pk=exclude_pk)
-    if fields:
-        qs = qs.only(*fields)
-    return qs.order_by("-received_at", "-id").first()
+    # Written once as SQL: intake asks this for every complaint (see loopdesk/core/prebuilt.py).
+    sql = prebuilt.once(("intake.repeat", bool(exclude_pk)), lambda: _repeat_lookup(bool(exclude_pk)))
+    params = [customer.pk, problem_type.pk, prebuilt.param(Complaint, "received_at", received_at - window),
+              prebuilt.param(Complaint, "received_at", received_at), Status.CANCELLED]
+    row = prebuilt.first(sql, params + ([exclude_pk] if exclude_pk else []))
+    if row is None:
+        return None
+    if fields == ("number",):
+        return Complaint.from_db(connection.alias, ["id", "number"], row)
+    return Complaint.objects.get(pk=row[0])
 
 
 def searchable(c: Complaint) -> str:
@@ -161,9 +188,12 @@ def already_registered(actor: User | None, idempotency_key: str) -> Complaint | 
     key = _intake_key(actor, idempotency_key)
     if not key:
         return None
-    # Almost every key is new: ask for the id alone (a whole complaint row costs more to build the query for).
-    pk = Complaint.objects.filter(intake_key=key).values_list("pk", flat=True).first()
-    return Complaint.objects.get(pk=pk) if pk else None
+    # Almost every key is new: ask for the id alone, with a statement written once.
+    sql = prebuilt.once("intake.by_key", lambda: (
+        f"SELECT {prebuilt.qn('id')} FROM {prebuilt.qn(Complaint._meta.db_table)} "  # noqa: S608
+        f"WHERE {prebuilt.qn('intake_key')} = %s"))
+    row = prebuilt.first(sql, [key])
+    return Complaint.objects.get(pk=row[0]) if row else None
 
 
 def register_complaint(data: IntakeInput, *, actor: User | None, idempotency_key: str = "") -> IntakeResult:

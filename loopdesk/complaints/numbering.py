@@ -16,7 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from loopdesk.core import config
+from loopdesk.core import config, prebuilt
 from loopdesk.core.errors import ValidationFailed
 
 RESETS = ("daily", "monthly", "yearly", "never")
@@ -88,7 +88,9 @@ def next_number(channel: str, at: datetime | None = None) -> str:
     # already given under the old one: skip those, never reuse.
     from loopdesk.complaints.models import Complaint
 
+    taken = prebuilt.once("numbering.taken", lambda: (
+        f"SELECT 1 FROM {prebuilt.qn(Complaint._meta.db_table)} WHERE {prebuilt.qn('number')} = %s"))  # noqa: S608
     while True:
         number = fmt.format(date=local, channel=channel, seq=_next_serial(scope))
-        if not Complaint.objects.filter(number=number).exists():
+        if prebuilt.first(taken, [number]) is None:
             return number

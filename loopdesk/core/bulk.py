@@ -11,6 +11,7 @@ Only model metadata goes into the SQL; every value is a parameter.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -40,10 +41,16 @@ def _plain(value):
     raise TypeError(f"cannot send {type(value).__name__} in a bulk write")
 
 
+@functools.cache
+def _column_types(fields: tuple) -> str:
+    # Field objects live as long as the process and their types never change: work this out once.
+    return ", ".join(f"c{i} {(f.target_field if f.is_relation else f).db_type(connection)}"
+                     for i, f in enumerate(fields))
+
+
 def _recordset(fields: list, rows: Sequence[Sequence]) -> tuple[str, list[str]]:
     """(FROM clause with one %s, [the JSON of the rows]) for PostgreSQL; columns are c0, c1, …"""
-    columns = ", ".join(f"c{i} {(f.target_field if f.is_relation else f).db_type(connection)}"
-                        for i, f in enumerate(fields))
+    columns = _column_types(tuple(fields))
     payload = json.dumps([{f"c{i}": v for i, v in enumerate(row)} for row in rows], default=_plain,
                          ensure_ascii=False, separators=(",", ":"))
     return f"jsonb_to_recordset(%s::jsonb) AS v({columns})", [payload]

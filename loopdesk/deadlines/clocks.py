@@ -4,7 +4,7 @@ time left or overdue by, met or missed per target — and the overdue / due-soon
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 
 from django.db.models import Q, QuerySet
@@ -42,6 +42,9 @@ class ClockView:
         if self.state != DeadlineState.RUNNING:
             return False
         return self.breached_at is not None or (self.remaining_seconds is not None and self.remaining_seconds < 0)
+
+
+_VIEW_FIELDS = [f.name for f in fields(ClockView)]
 
 
 def view(row: Deadline, now: datetime | None = None) -> ClockView:
@@ -151,4 +154,5 @@ def deadline_dicts(complaint) -> list[dict]:
     else:
         now = timezone.now()
         views = [view(r, now) for r in _latest(r for r in fresh if r.kind in SLA_KINDS)]
-    return [{**asdict(v), "overdue": v.overdue} for v in views]
+    # A shallow copy: every field is a plain value, and asdict's deep copy cost more than the rest.
+    return [{**{f: getattr(v, f) for f in _VIEW_FIELDS}, "overdue": v.overdue} for v in views]

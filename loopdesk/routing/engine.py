@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import connection
-
 from loopdesk.accounts.models import Department, User
+from loopdesk.core import prebuilt
 from loopdesk.core.memo import memo
 from loopdesk.routing.models import RoutingRule, Strategy
 
@@ -31,7 +30,7 @@ def _matches(rule: RoutingRule, *, problem_type, channel: str, region: str, cust
 
 
 def _pick(rule: RoutingRule) -> User | None:
-    from loopdesk.complaints.models import OPEN_STATUSES, Complaint
+    from loopdesk.complaints.models import OPEN_STATUSES
 
     if rule.strategy == Strategy.ROUND_ROBIN:
         # Lock the department row so two intakes never hand out the same turn.
@@ -45,18 +44,23 @@ def _pick(rule: RoutingRule) -> User | None:
         Department.objects.filter(pk=dept.pk).update(last_assigned_id=chosen)
         return User.objects.get(pk=chosen)
     # The candidate with the fewest open complaints (counted over the (owner, status) index), ties to
-    # the lowest id, in one statement. Written as SQL: intake runs this for every complaint, and the
-    # ORM took longer to build the correlated count than the database takes to answer it.
-    user, complaint = User._meta, Complaint._meta
-    qn = connection.ops.quote_name
-    columns = ", ".join(f"u.{qn(f.column)}" for f in user.concrete_fields)
+    # the lowest id, in one statement written once (loopdesk/core/prebuilt.py): intake runs this for
+    # every complaint, and the ORM took longer to build the correlated count than the database to answer.
+    loader, sql = prebuilt.once("routing.least_loaded", _least_loaded)
+    row = prebuilt.first(sql, [rule.department_id, rule.role, *OPEN_STATUSES])
+    return loader.instance(row) if row else None
+
+
+def _least_loaded() -> tuple[prebuilt.Loader, str]:
+    from loopdesk.complaints.models import OPEN_STATUSES, Complaint
+
+    qn = prebuilt.qn
     open_marks = ", ".join(["%s"] * len(OPEN_STATUSES))
-    sql = (f"SELECT {columns} FROM {qn(user.db_table)} u "  # noqa: S608 - names from model meta
-           "WHERE u.department_id = %s AND u.role = %s AND u.is_active "
-           f"ORDER BY (SELECT count(*) FROM {qn(complaint.db_table)} c "
-           f"WHERE c.owner_id = u.id AND c.status IN ({open_marks})), u.id LIMIT 1")
-    found = list(User.objects.raw(sql, [rule.department_id, rule.role, *OPEN_STATUSES]))
-    return found[0] if found else None
+    return prebuilt.Loader(User), (
+        f"SELECT {prebuilt.columns(User, alias='u')} FROM {qn(User._meta.db_table)} u "  # noqa: S608 - model meta
+        "WHERE u.department_id = %s AND u.role = %s AND u.is_active "
+        f"ORDER BY (SELECT count(*) FROM {qn(Complaint._meta.db_table)} c "
+        f"WHERE c.owner_id = u.id AND c.status IN ({open_marks})), u.id LIMIT 1")
 
 
 def route(*, problem_type, channel: str, region: str, customer_level: str) -> RoutingResult:
