@@ -30,6 +30,21 @@ def test_a_customer_is_recognised_by_phone_and_enriched(org, register):
     assert Customer.objects.get(pk=first.customer_id).email == "zhang@example.com"
 
 
+def test_member_number_then_phone_then_email_identify_the_customer(org):
+    from loopdesk.complaints.intake import CustomerInput, existing_customer
+
+    by_email = Customer.objects.create(name="E", email="li@example.com")
+    by_phone = Customer.objects.create(name="P", phone="13800001111")
+    by_member = Customer.objects.create(name="M", member_no="VIP-7")
+    Customer.objects.create(name="anonymous", anonymous=True, phone="13900002222")
+    assert existing_customer(CustomerInput(member_no="VIP-7", phone="13800001111", email="li@example.com")) == by_member
+    assert existing_customer(CustomerInput(member_no="nobody", phone="13800001111", email="li@example.com")) == by_phone
+    assert existing_customer(CustomerInput(phone="13000000000", email="li@example.com")) == by_email
+    # Empty details never match the many customers whose field is empty; anonymous ones are never matched.
+    assert existing_customer(CustomerInput(phone="13900002222")) is None
+    assert existing_customer(CustomerInput(name="nobody")) is None
+
+
 def test_anonymous_customers_are_never_merged(org, register):
     a = register(customer={"anonymous": True, "phone": "", "name": ""})
     b = register(customer={"anonymous": True, "phone": "", "name": ""})
