@@ -32,7 +32,7 @@ def create_complaint(request, payload: ComplaintIn):
     key = request.headers.get("Idempotency-Key", "").strip()
     if len(key) > 100:
         raise ValidationFailed.single("Idempotency-Key", _("Use at most %(n)s characters.") % {"n": 100})
-    data = payload.dict()
+    data = payload.model_dump()
     customer = CustomerInput(**{k: (v.value if hasattr(v, "value") else v) for k, v in data.pop("customer").items()})
     data = {k: (v.value if hasattr(v, "value") else v) for k, v in data.items()}
     data["compensation_kind"] = data.get("compensation_kind") or ""

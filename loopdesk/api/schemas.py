@@ -29,7 +29,9 @@ def _iso_text(value: Any) -> Any:
 Moment = Annotated[AwareDatetime, BeforeValidator(_iso_text)]
 
 
-class Strict(Schema):
+# Request bodies are plain pydantic models too: ninja's Schema adds an attribute-getter pass that only
+# objects need, and a body is always a dict.
+class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 

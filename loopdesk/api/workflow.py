@@ -93,7 +93,7 @@ def add_co_handler(request, number: str, payload: CoHandlerIn):
 @router.post("/complaints/{number}/reclassify", response=ComplaintDetail)
 def reclassify(request, number: str, payload: ReclassifyIn):
     changes = {k: (v.value if hasattr(v, "value") else v)
-               for k, v in payload.dict(exclude={"note"}).items() if v is not None}
+               for k, v in payload.model_dump(exclude={"note"}).items() if v is not None}
     c = actions.reclassify(number, actor=request.auth, changes=changes, note=payload.note)
     return _out(request, number, c)
 
@@ -137,7 +137,7 @@ def request_callback(request, number: str, payload: OptionalNoteIn | None = None
 
 @router.post("/complaints/{number}/satisfaction", response=ComplaintDetail)
 def record_satisfaction(request, number: str, payload: Scores):
-    scores = payload.dict(exclude={"comment"})
+    scores = payload.model_dump(exclude={"comment"})
     actions.record_satisfaction(number, actor=request.auth, scores=scores, comment=payload.comment)
     return _out(request, number)
 
@@ -152,8 +152,8 @@ def list_satisfaction(request, number: str):
 
 @router.post("/complaints/{number}/verify", response=ComplaintDetail)
 def verify(request, number: str, payload: VerifyIn):
-    checks = {k: v for k, v in payload.dict(include={"really_resolved", "promise_kept", "process_compliant"}).items()
-              if v is not None}
+    asked = {"really_resolved", "promise_kept", "process_compliant"}
+    checks = {k: v for k, v in payload.model_dump(include=asked).items() if v is not None}
     actions.verify(number, actor=request.auth, passed=payload.passed, note=payload.note, checks=checks)
     return _out(request, number)
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ninja import Schema
+from pydantic import BaseModel
 
 
-class DeadlineOut(Schema):
+# Plain pydantic models: they are built from dicts (clocks.deadline_dicts), and ninja's Schema would
+# wrap each of them in an attribute getter, a cost paid for every clock of every complaint shown.
+class DeadlineOut(BaseModel):
     target: str
     label: str
     state: str
@@ -26,7 +28,7 @@ class DeadlineOut(Schema):
     unit: str
 
 
-class EscalationOut(Schema):
+class EscalationOut(BaseModel):
     at: datetime
     trigger: str
     reason: str
@@ -39,7 +41,7 @@ class EscalationOut(Schema):
     actor: dict | None
 
 
-class DeadlinesOut(Schema):
+class DeadlinesOut(BaseModel):
     number: str
     escalation_level: int
     deadlines: list[DeadlineOut]

@@ -341,7 +341,7 @@ def list_problems(request, filters: Query[ProblemFilters]):
 @router.post("/improvement/problems", response={201: ProblemDetail})
 def create_problem(request, payload: ProblemIn):
     """Create a problem, optionally grouping complaints into it at once (all or nothing)."""
-    p = problems.create_problem(actor=request.auth, **payload.dict())
+    p = problems.create_problem(actor=request.auth, **payload.model_dump())
     return 201, _detail(request, p.pk)
 
 
@@ -352,7 +352,7 @@ def get_problem(request, problem_id: int):
 
 @router.patch("/improvement/problems/{problem_id}", response=ProblemDetail)
 def update_problem(request, problem_id: int, payload: ProblemPatch):
-    problems.update_problem(problem_id, actor=request.auth, **payload.dict(exclude_unset=True))
+    problems.update_problem(problem_id, actor=request.auth, **payload.model_dump(exclude_unset=True))
     return _detail(request, problem_id)
 
 
@@ -390,7 +390,7 @@ def problem_suggestions(request, problem_id: int):
 @router.put("/improvement/problems/{problem_id}/analysis", response=ProblemDetail)
 def record_analysis(request, problem_id: int, payload: AnalysisIn):
     """Replace the 5W1H answers and the fishbone causes (人/机/料/法/环)."""
-    data = payload.dict()
+    data = payload.model_dump()
     causes = [problems.CauseInput(category=getattr(c["category"], "value", c["category"]), text=c["text"])
               for c in data.pop("causes")]
     problems.record_analysis(problem_id, actor=request.auth, causes=causes, **data)
@@ -450,7 +450,7 @@ def list_actions(request, filters: Query[ActionFilters]):
 @router.post("/improvement/actions", response={201: ActionOut})
 def create_action(request, payload: ActionIn):
     """Plan a SMART action. Without `baseline_value` the metric over the last evaluation period is used."""
-    data = payload.dict()
+    data = payload.model_dump()
     data["metric"] = data["metric"].value if hasattr(data["metric"], "value") else data["metric"]
     data["due_date"] = _date("due_date", data["due_date"])
     a = measures.create_action(actor=request.auth, **data)
@@ -464,7 +464,7 @@ def get_action(request, action_id: int):
 
 @router.patch("/improvement/actions/{action_id}", response=ActionOut)
 def update_action(request, action_id: int, payload: ActionPatch):
-    data = payload.dict(exclude_unset=True)
+    data = payload.model_dump(exclude_unset=True)
     if "metric" in data and data["metric"] is not None:
         data["metric"] = getattr(data["metric"], "value", data["metric"])
     if "due_date" in data:

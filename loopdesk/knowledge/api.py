@@ -92,7 +92,7 @@ def _one(user, article_id: int) -> dict:
 
 
 def _input(payload: ArticleIn) -> articles.ArticleInput:
-    return articles.ArticleInput(**payload.dict())
+    return articles.ArticleInput(**payload.model_dump())
 
 
 @router.get("/knowledge/articles", response=ArticlePage)

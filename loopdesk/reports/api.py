@@ -33,7 +33,7 @@ class ReportParams(Schema):
 @router.get("/reports", summary="Report figures for a period and filters")
 def report(request: HttpRequest, params: Query[ReportParams]) -> dict:
     check_reports(request.auth)
-    raw = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in params.dict().items() if v is not None}
+    raw = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in params.model_dump().items() if v is not None}
     return as_json(compute(parse(request.auth, raw).report_query()))
 
 
