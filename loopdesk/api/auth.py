@@ -43,10 +43,10 @@ def token_user(raw: str) -> User | None:
     user = lookup.user.instance(row[:nu])
     dept = row[nu:nu + nd]
     User.department.field.set_cached_value(user, lookup.department.instance(dept) if dept[0] is not None else None)
-    token = lookup.last_used.instance(row[nu + nd:])
+    token_id, last_used_at = lookup.last_used.values(row[nu + nd:])
     now = timezone.now()
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > _TOUCH_EVERY_SECONDS:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    if last_used_at is None or (now - last_used_at).total_seconds() > _TOUCH_EVERY_SECONDS:
+        ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
     return user
 
 

@@ -25,6 +25,11 @@ _SQLITE_ROWS = 200  # rows per INSERT … RETURNING on SQLite: well under its 32
 
 
 def _fields(model: type[Model], names: Sequence[str]) -> list:
+    return _fields_of(model, tuple(names))
+
+
+@functools.cache
+def _fields_of(model: type[Model], names: tuple[str, ...]) -> list:
     return [model._meta.get_field(name) for name in names]
 
 
@@ -60,8 +65,7 @@ def values(instance: Model, names: Sequence[str]) -> tuple:
     """The row of `instance` for insert(), as bulk_create would write it: auto_now times are set,
     and a foreign key's id is read from the related object when it was saved after being assigned."""
     out = []
-    for name in names:
-        f = instance._meta.get_field(name)
+    for f in _fields(type(instance), names):
         value = f.pre_save(instance, True)
         if value is None and f.is_relation:
             related = f.get_cached_value(instance, None)

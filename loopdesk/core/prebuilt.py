@@ -61,12 +61,15 @@ class Loader:
             convs = connection.ops.get_db_converters(col) + f.get_db_converters(connection)
             self.converters.append((col, convs))
 
-    def instance(self, row: Sequence) -> Model:
+    def values(self, row: Sequence) -> list:
         values = list(row)
         for i, (col, convs) in enumerate(self.converters):
             for conv in convs:
                 values[i] = conv(values[i], col, connection)
-        return self.model.from_db(connection.alias, self.attnames, values)
+        return values
+
+    def instance(self, row: Sequence) -> Model:
+        return self.model.from_db(connection.alias, self.attnames, self.values(row))
 
 
 def first(sql: str, params: Sequence) -> tuple | None:
