@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from loopdesk.accounts.models import Department, User
 from loopdesk.core import prebuilt
 from loopdesk.core.memo import memo
-from loopdesk.routing.models import RoutingRule, Strategy
+from loopdesk.routing.models import OwnerLoad, RoutingRule, Strategy
 
 
 @dataclass
@@ -30,8 +30,6 @@ def _matches(rule: RoutingRule, *, problem_type, channel: str, region: str, cust
 
 
 def _pick(rule: RoutingRule) -> User | None:
-    from loopdesk.complaints.models import OPEN_STATUSES
-
     if rule.strategy == Strategy.ROUND_ROBIN:
         # Lock the department row so two intakes never hand out the same turn.
         dept = Department.objects.select_for_update().get(pk=rule.department_id)
@@ -43,24 +41,21 @@ def _pick(rule: RoutingRule) -> User | None:
         chosen = (after or ids)[0]
         Department.objects.filter(pk=dept.pk).update(last_assigned_id=chosen)
         return User.objects.get(pk=chosen)
-    # The candidate with the fewest open complaints (counted over the (owner, status) index), ties to
-    # the lowest id, in one statement written once (loopdesk/core/prebuilt.py): intake runs this for
-    # every complaint, and the ORM took longer to build the correlated count than the database to answer.
+    # The candidate with the fewest open complaints, ties to the lowest id. The counts are kept by
+    # triggers (OwnerLoad), so this reads one row per candidate whatever their backlog; the statement
+    # is written once (loopdesk/core/prebuilt.py), as intake runs it for every complaint.
     loader, sql = prebuilt.once("routing.least_loaded", _least_loaded)
-    row = prebuilt.first(sql, [rule.department_id, rule.role, *OPEN_STATUSES])
+    row = prebuilt.first(sql, [rule.department_id, rule.role])
     return loader.instance(row) if row else None
 
 
 def _least_loaded() -> tuple[prebuilt.Loader, str]:
-    from loopdesk.complaints.models import OPEN_STATUSES, Complaint
-
     qn = prebuilt.qn
-    open_marks = ", ".join(["%s"] * len(OPEN_STATUSES))
     return prebuilt.Loader(User), (
         f"SELECT {prebuilt.columns(User, alias='u')} FROM {qn(User._meta.db_table)} u "  # noqa: S608 - model meta
+        f"LEFT JOIN {qn(OwnerLoad._meta.db_table)} n ON n.user_id = u.id "
         "WHERE u.department_id = %s AND u.role = %s AND u.is_active "
-        f"ORDER BY (SELECT count(*) FROM {qn(Complaint._meta.db_table)} c "
-        f"WHERE c.owner_id = u.id AND c.status IN ({open_marks})), u.id LIMIT 1")
+        "ORDER BY COALESCE(n.open_count, 0), u.id LIMIT 1")
 
 
 def route(*, problem_type, channel: str, region: str, customer_level: str) -> RoutingResult:
