@@ -5,6 +5,7 @@ into typed rows, so a thousand rows cost one statement to parse, plan and execut
 thousand, and the Python side is one json.dumps in C instead of preparing and quoting every value
 (arrays of values, as Django's bulk_create sends them, cost the sweep ~0.1 s of quoting alone).
 Elsewhere (SQLite, in-process) a prepared statement per row is as cheap, and executemany is used.
+The statement text is worked out once per shape of write.
 
 Only model metadata goes into the SQL; every value is a parameter.
 """
@@ -74,6 +75,19 @@ def values(instance: Model, names: Sequence[str]) -> tuple:
     return tuple(out)
 
 
+@functools.cache
+def _insert_sql(model: type[Model], names: tuple[str, ...], vendor: str, ignore_conflicts_on: str | None,
+                returning: bool) -> tuple[str, str, str]:
+    """(INSERT … (columns), one row of VALUES marks, ON CONFLICT … RETURNING …), worked out once per shape."""
+    qn = connection.ops.quote_name
+    fields = _fields(model, names)
+    head = f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)})"
+    conflict = f" ON CONFLICT ({qn(model._meta.get_field(ignore_conflicts_on).column)}) DO NOTHING" \
+        if ignore_conflicts_on else ""
+    back = f" RETURNING {qn(model._meta.pk.column)}" if returning else ""
+    return head, f"({', '.join(['%s'] * len(fields))})", conflict + back
+
+
 def insert(model: type[Model], names: Sequence[str], rows: Sequence[Sequence], *,
            ignore_conflicts_on: str | None = None, returning: bool = False) -> list | None:
     """INSERT the rows (tuples in the order of `names`); with `ignore_conflicts_on` (a unique
@@ -81,33 +95,25 @@ def insert(model: type[Model], names: Sequence[str], rows: Sequence[Sequence], *
     in the order of `rows` (not combinable with ignore_conflicts_on: skipped rows return nothing)."""
     if not rows:
         return [] if returning else None
+    names = tuple(names)
     fields = _fields(model, names)
-    qn = connection.ops.quote_name
-    table = qn(model._meta.db_table)
-    columns = ", ".join(qn(f.column) for f in fields)
-    conflict = f" ON CONFLICT ({qn(model._meta.get_field(ignore_conflicts_on).column)}) DO NOTHING" \
-        if ignore_conflicts_on else ""
-    back = f" RETURNING {qn(model._meta.pk.column)}" if returning else ""
+    head, marks, tail = _insert_sql(model, names, connection.vendor, ignore_conflicts_on, returning)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             source, params = _recordset(fields, rows)
             selected = ", ".join(f"v.c{i}" for i in range(len(fields)))
             # Rows come back in the order of the source, as bulk_create relies on too.
-            cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {selected} FROM {source}{conflict}{back}",  # noqa: S608
-                           params)
+            cursor.execute(f"{head} SELECT {selected} FROM {source}{tail}", params)  # noqa: S608
             return [r[0] for r in cursor.fetchall()] if returning else None
-        marks = ", ".join(["%s"] * len(fields))
-        sql = f"INSERT INTO {table} ({columns}) VALUES ({marks}){conflict}{back}"  # noqa: S608
         if not returning:
-            cursor.executemany(sql, _prepped(fields, rows))
+            cursor.executemany(f"{head} VALUES {marks}{tail}", _prepped(fields, rows))
             return None
         # Many rows per statement, ids back in row order (as Django's bulk_create relies on too).
         pks = []
         prepped = _prepped(fields, rows)
         for start in range(0, len(prepped), _SQLITE_ROWS):
             chunk = prepped[start:start + _SQLITE_ROWS]
-            many = ", ".join([f"({marks})"] * len(chunk))
-            cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {many}{conflict}{back}",  # noqa: S608
+            cursor.execute(f"{head} VALUES {', '.join([marks] * len(chunk))}{tail}",
                            [v for row in chunk for v in row])
             pks += [r[0] for r in cursor.fetchall()]
         return pks
