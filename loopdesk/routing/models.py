@@ -62,8 +62,8 @@ class OwnerLoad(models.Model):
     """
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, primary_key=True, on_delete=models.CASCADE,
-                                related_name="+", db_constraint=False)
-    open_count = models.IntegerField(default=0)
+                                related_name="+", db_constraint=False, verbose_name=_("owner"))
+    open_count = models.IntegerField(_("open complaints"), default=0)
 
     class Meta:
         verbose_name = _("open complaints per owner")

@@ -98,8 +98,8 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='OwnerLoad',
             fields=[
-                ('user', models.OneToOneField(db_constraint=False, on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='+', serialize=False, to=settings.AUTH_USER_MODEL)),
-                ('open_count', models.IntegerField(default=0)),
+                ('user', models.OneToOneField(db_constraint=False, on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='+', serialize=False, to=settings.AUTH_USER_MODEL, verbose_name='owner')),
+                ('open_count', models.IntegerField(default=0, verbose_name='open complaints')),
             ],
             options={
                 'verbose_name': 'open complaints per owner',
