@@ -156,9 +156,9 @@ def _repeat_lookup(excluding: bool) -> str:
 
 
 def find_repeat_of(customer: Customer, problem_type: ProblemType | None, received_at: datetime,
-                   exclude_pk: int | None = None, *, fields: tuple[str, ...] = ()) -> Complaint | None:
+                   exclude_pk: int | None = None, *, number_only: bool = False) -> Complaint | None:
     """The latest complaint of the customer about the same type within the repeat window (not a
-    cancelled one), if any. `fields=("number",)`: only its number is loaded (all intake needs)."""
+    cancelled one), if any. `number_only`: only its number is loaded (all intake needs)."""
     if customer.anonymous or problem_type is None:
         return None
     window = timedelta(days=int(config.get("repeat.window_days")))
@@ -169,7 +169,7 @@ def find_repeat_of(customer: Customer, problem_type: ProblemType | None, receive
     row = prebuilt.first(sql, params + ([exclude_pk] if exclude_pk else []))
     if row is None:
         return None
-    if fields == ("number",):
+    if number_only:
         return Complaint.from_db(connection.alias, ["id", "number"], row)
     return Complaint.objects.get(pk=row[0])
 
@@ -196,19 +196,6 @@ def already_registered(actor: User | None, idempotency_key: str) -> Complaint | 
     return Complaint.objects.get(pk=row[0]) if row else None
 
 
-# Every column but the id, in the order core/bulk.py writes them.
-COMPLAINT_COLUMNS = tuple(f.name for f in Complaint._meta.concrete_fields if not f.primary_key)
-
-
-def _insert(complaint: Complaint) -> None:
-    """Complaint.save() for a new complaint, in one statement built from model metadata: save()
-    compiles its forty-column INSERT anew each time, which cost intake more than the database's work.
-    The complaint model has no save() override and no signal receivers for this to skip."""
-    complaint.pk = bulk.insert(Complaint, COMPLAINT_COLUMNS, [bulk.values(complaint, COMPLAINT_COLUMNS)],
-                               returning=True)[0]
-    complaint._state.adding, complaint._state.db = False, connection.alias
-
-
 def register_complaint(data: IntakeInput, *, actor: User | None, idempotency_key: str = "") -> IntakeResult:
     """Register one complaint. With a key, a retry returns the first complaint and creates nothing."""
     if actor is not None and actor.role not in REGISTER_ROLES:
@@ -229,7 +216,7 @@ def register_complaint(data: IntakeInput, *, actor: User | None, idempotency_key
             routing = route(problem_type=problem_type, channel=data.channel,
                             region=data.customer.region or customer.region, customer_level=level)
             received_at = data.received_at or now
-            repeat_of = find_repeat_of(customer, problem_type, received_at, fields=("number",))
+            repeat_of = find_repeat_of(customer, problem_type, received_at, number_only=True)
             complaint = Complaint(
                 number=number, channel=data.channel, channel_ref=data.channel_ref, customer=customer,
                 order_no=data.order_no, product=data.product, region=data.customer.region or customer.region,
@@ -246,7 +233,9 @@ def register_complaint(data: IntakeInput, *, actor: User | None, idempotency_key
             )
             complaint.customer = customer
             complaint.search_text = searchable(complaint)
-            _insert(complaint)
+            # Not save(): it compiles its forty-column INSERT anew each time, which cost intake more
+            # than the database's work. Complaint has no save() override and no signal receivers.
+            bulk.insert_new([complaint])
             events = [Event(
                 complaint=complaint, kind=EventKind.REGISTERED, actor=actor, at=now, action="register",
                 after={"status": complaint.status, "priority": complaint.priority, "channel": complaint.channel,

@@ -308,13 +308,9 @@ def write(new: list[Deadline], dirty: list[Deadline], events: list[Event]) -> No
     """Save deadline rows and timeline events of any number of complaints with at most three statements."""
     _record_outcomes([*new, *dirty])  # first, while the rows still tell what was loaded
     if new:
-        fields = [f for f in Deadline._meta.concrete_fields if not f.primary_key]
-        names = [f.name for f in fields]
-        for row, pk in zip(new, bulk.insert(Deadline, names, [bulk.values(r, names) for r in new], returning=True),
-                           strict=True):
-            row.pk = pk
-            row._state.adding = False
-            row._loaded = {f.attname: getattr(row, f.attname) for f in fields}  # as from_db would record
+        bulk.insert_new(new)
+        for row in new:  # as from_db would record
+            row._loaded = {f.attname: getattr(row, f.attname) for f in Deadline._meta.concrete_fields}
     if dirty:
         _update(dirty)
     if events:
