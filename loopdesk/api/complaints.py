@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import AwareDatetime
 
-from loopdesk.api import serialize
+from loopdesk.api import render, serialize
 from loopdesk.api.schemas import ComplaintDetail, ComplaintIn, EventOut, Page
 from loopdesk.complaints.access import access_complaint, visible_complaints
 from loopdesk.complaints.filters import apply_filters
@@ -150,7 +150,7 @@ def list_complaints(request, filters: Query[ListFilters]):
     if more and rows:
         last = rows[-1]
         next_cursor = _encode([_cursor_value(last, o) for o in ordering])
-    return {"items": serialize.summaries(rows), "next_cursor": next_cursor}
+    return render.answer({"items": serialize.summaries(rows), "next_cursor": next_cursor})
 
 
 def _cursor_value(row: dict, order: str):

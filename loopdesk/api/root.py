@@ -15,6 +15,7 @@ from ninja.openapi.docs import Swagger
 
 from loopdesk.api import complaints, deadlines, errors, meta, public, records, workflow
 from loopdesk.api.auth import AUTH
+from loopdesk.api.render import Renderer
 from loopdesk.core.errors import NotFound
 from loopdesk.notifications.api import router as inbox_router
 
@@ -63,6 +64,7 @@ class LocalSwagger(Swagger):
 
 api = NinjaAPI(
     title="Loopdesk API", version="1.0.0", urls_namespace="api", auth=AUTH, docs_url="/docs", docs=LocalSwagger(),
+    renderer=Renderer(),
     description="Complaint intake, handling, closure and records. Authenticate with `Authorization: Bearer <token>` "
                 "(POST /api/v1/auth/token) or the web session. Errors are JSON in the Accept-Language language.",
 )
