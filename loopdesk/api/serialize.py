@@ -13,6 +13,11 @@ from loopdesk.complaints.models import Complaint, Event, Status
 from loopdesk.complaints.workflow import TRANSITIONS
 from loopdesk.core import prebuilt
 from loopdesk.deadlines.clocks import deadline_dicts
+from loopdesk.deadlines.schemas import DeadlineOut
+
+# What an answer shows of a clock: DeadlineOut's fields, in its order (the create answer is written
+# without a validation pass that would drop the rest).
+_DEADLINE_FIELDS = tuple(DeadlineOut.model_fields)
 
 
 def user_ref(u) -> dict | None:
@@ -170,7 +175,7 @@ def detail(c: Complaint, user, suggestions=None, *, new: bool = False) -> dict:
         "archived_at": c.archived_at, "cancel_reason": c.cancel_reason, "resolution_summary": c.resolution_summary,
         "available_actions": actions,
         "suggestions": [s.__dict__ for s in suggestions or []],
-        "deadlines": deadline_dicts(c),
+        "deadlines": [{k: d[k] for k in _DEADLINE_FIELDS} for d in deadline_dicts(c)],
     })
     return out
 

@@ -18,7 +18,7 @@ from loopdesk.classification.suggest import Suggestion, suggest
 from loopdesk.classification.taxonomy import active_type
 from loopdesk.complaints import hooks, numbering
 from loopdesk.complaints.models import Complaint, Customer, Event, EventKind, Status
-from loopdesk.complaints.timeline import record
+from loopdesk.complaints.timeline import batched, record
 from loopdesk.core import bulk, config, prebuilt
 from loopdesk.core.errors import NotAllowed, ValidationFailed
 from loopdesk.core.textsearch import index_text
@@ -252,8 +252,10 @@ def register_complaint(data: IntakeInput, *, actor: User | None, idempotency_key
             if repeat_of:
                 events.append(Event(complaint=complaint, kind=EventKind.REPEAT, actor=None, at=now,
                                     action="detect_repeat", after={"repeat_of": repeat_of.number}))
-            record(events)
-            hooks.changed(complaint, "register", actor)
+            # One insert for these events and those of the clocks registration starts.
+            with batched():
+                record(events)
+                hooks.changed(complaint, "register", actor)
     except IntegrityError:
         if intake_key:
             existing = already_registered(actor, idempotency_key)

@@ -63,18 +63,20 @@ def validate_format(fmt: str, reset: str, per_channel: bool) -> None:
 
 def _next_serial(scope: str) -> int:
     table = "complaints_numbersequence"
-    own_tx = not connection.in_atomic_block
-    with transaction.atomic(), connection.cursor() as cursor:
-        if own_tx and connection.vendor == "postgresql":
-            # No fsync wait for the counter alone: WAL is flushed in order, so any complaint that commits
-            # durably with this serial also makes the counter durable; a lost counter was never used.
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        cursor.execute(
-            f"INSERT INTO {table} (scope, last_value) VALUES (%s, 1) ON CONFLICT (scope) "  # noqa: S608
-            f"DO UPDATE SET last_value = {table}.last_value + 1 RETURNING last_value",
-            [scope],
-        )
-        return cursor.fetchone()[0]
+    upsert = (f" ON CONFLICT (scope) DO UPDATE SET last_value = {table}.last_value + 1"
+              " RETURNING last_value")
+    with connection.cursor() as cursor:
+        if not connection.in_atomic_block and connection.vendor == "postgresql":
+            # Its own transaction in one round trip (autocommit), without waiting for fsync: WAL is
+            # flushed in order, so any complaint that commits durably with this serial also makes the
+            # counter durable, and a lost counter was never used. set_config(…, true) lasts until the
+            # statement's own commit, which is where PostgreSQL reads it.
+            cursor.execute(f"INSERT INTO {table} (scope, last_value) SELECT %s, 1 FROM "  # noqa: S608
+                           "(SELECT set_config('synchronous_commit', 'off', true)) AS durability" + upsert, [scope])
+            return cursor.fetchone()[0]
+        with transaction.atomic():
+            cursor.execute(f"INSERT INTO {table} (scope, last_value) VALUES (%s, 1)" + upsert, [scope])  # noqa: S608
+            return cursor.fetchone()[0]
 
 
 def next_number(channel: str, at: datetime | None = None) -> str:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.utils import timezone
@@ -10,10 +12,36 @@ from django.utils import timezone
 from loopdesk.complaints.models import Complaint, Event
 from loopdesk.core import bulk
 
+_batch = threading.local()
+
 
 def record(events: Iterable[Event]) -> None:
-    """Add the events with one statement; each gets its id. (bulk_create cost more to build than to run.)"""
-    bulk.insert_new(list(events))
+    """Add the events with one statement; each gets its id. (bulk_create cost more to build than to run.)
+    Inside `batched()`, they are added when the block ends, with the block's other events."""
+    events = list(events)
+    pending = getattr(_batch, "events", None)
+    if pending is not None:
+        pending.extend(events)
+    elif events:
+        bulk.insert_new(events)
+
+
+@contextmanager
+def batched() -> Iterator[None]:
+    """Collect what `record()` is given inside the block and add it all with one statement when the
+    block ends without an error (inside the caller's transaction). Events have no id until then.
+    Intake uses it so that registration and the clocks it starts write the timeline once."""
+    if getattr(_batch, "events", None) is not None:  # nested: the outermost block writes
+        yield
+        return
+    _batch.events = []
+    try:
+        yield
+        events = _batch.events
+    finally:
+        _batch.events = None
+    if events:
+        bulk.insert_new(events)
 
 
 def event(complaint: Complaint, kind: str, *, actor, action: str = "", before: Any = None, after: Any = None,

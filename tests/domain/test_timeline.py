@@ -150,3 +150,41 @@ def test_a_contact_reveal_is_on_the_timeline_and_audited(org, registered):
     assert data["phone"] == "13812341234"
     assert registered.events.filter(kind=EventKind.CONTACT_REVEALED, actor=org.amy).count() == 1
     assert AuditLog.objects.filter(actor=org.amy, action="reveal_contact", target=registered.number).exists()
+
+
+def test_registration_writes_its_events_and_those_of_its_clocks_with_one_statement(org, register):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        c = register()
+    inserts = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith('INSERT INTO "complaints_event"')]
+    assert len(inserts) == 1
+    kinds = list(c.events.order_by("id").values_list("kind", flat=True))
+    assert kinds[:2] == [EventKind.REGISTERED, EventKind.ASSIGNMENT]
+    assert EventKind.DEADLINE in kinds[2:]
+
+
+def test_a_batch_writes_once_at_its_end_and_nothing_when_it_fails(registered):
+    from loopdesk.complaints.timeline import batched, record
+
+    before = registered.events.count()
+
+    def note(text):
+        return Event(complaint=registered, kind=EventKind.NOTE, actor=None, at=timezone.now(), note=text)
+
+    with batched():
+        first = note("一")
+        record([first])
+        with batched():  # nested: the outer block writes
+            record([note("二")])
+        assert first.pk is None and registered.events.count() == before
+    assert first.pk is not None
+    assert list(registered.events.order_by("-id").values_list("note", flat=True)[:2]) == ["二", "一"]
+
+    with pytest.raises(RuntimeError), transaction.atomic(), batched():
+        record([note("三")])
+        raise RuntimeError("the change failed")
+    assert not registered.events.filter(note="三").exists()
+    record([note("四")])  # outside a batch: written at once
+    assert registered.events.filter(note="四").exists()
