@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Expression, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from loopdesk.accounts.models import Role, User
@@ -21,22 +21,69 @@ def department_ids(user: User) -> set[int]:
     return ids
 
 
+class _SeenBy(Expression):
+    """The scope of a user who does not see everything, as one SQL condition on the complaint's row:
+    in one of their departments, or owned, registered, co-handled or with a sub-task by them.
+
+    Written as SQL from model metadata rather than as Q objects: building and compiling those
+    (two subqueries) cost about 1.6 ms of CPU on every scoped list or page, several times what the
+    database spends on them. It knows the alias of the complaint table in the query it is part of,
+    and follows it when that query becomes a subquery, as the ORM's own columns do. The co-handled
+    and sub-task complaints are collected by uncorrelated subqueries, which PostgreSQL hashes once
+    rather than probing both tables for every complaint looked at (a report's month, a list)."""
+
+    output_field = BooleanField()
+
+    def __init__(self, user_pk: int, departments: tuple[int, ...], alias: str | None = None) -> None:
+        super().__init__(output_field=BooleanField())
+        self.user_pk, self.departments, self.alias = user_pk, departments, alias
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(user={self.user_pk}, departments={self.departments}, alias={self.alias})"
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
+        clone = self.copy()
+        clone.alias = query.get_initial_alias()
+        return clone
+
+    def relabeled_clone(self, change_map):
+        clone = self.copy()
+        clone.alias = change_map.get(self.alias, self.alias)
+        return clone
+
+    def get_group_by_cols(self):
+        return []
+
+    def as_sql(self, compiler, connection):
+        qn = compiler.quote_name_unless_alias
+        table, meta = qn(self.alias), Complaint._meta
+
+        def col(name: str) -> str:
+            return f"{table}.{qn(meta.get_field(name).column)}"
+
+        def ids_of(model, by: str) -> str:  # the complaints of this user in a table keyed by complaint
+            m = model._meta
+            return (f"{col('id')} IN (SELECT s.{qn(m.get_field('complaint').column)} "  # noqa: S608 - metadata
+                    f"FROM {qn(m.db_table)} s WHERE s.{qn(m.get_field(by).column)} = %s)")
+
+        terms, params = [], []
+        if self.departments:
+            terms.append(f"{col('department')} IN ({', '.join(['%s'] * len(self.departments))})")
+            params.extend(self.departments)
+        terms += [f"{col('owner')} = %s", f"{col('registered_by')} = %s",
+                  ids_of(Complaint.co_handlers.through, "user"), ids_of(SubTask, "owner")]
+        params += [self.user_pk] * 4
+        return f"({' OR '.join(terms)})", params
+
+
 def visible_complaints(user: User, qs: QuerySet[Complaint] | None = None) -> QuerySet[Complaint]:
     qs = Complaint.objects.all() if qs is None else qs
     if not user.is_authenticated or not user.is_active:
         return qs.none()
     if user.role in SEE_ALL:
         return qs
-    works_on = (
-        Q(owner=user)
-        # The registrar keeps sight of what they registered (the "registrar" relation grants actions).
-        | Q(registered_by=user)
-        # Uncorrelated: the user's co-handled and sub-task complaints are collected once (PostgreSQL hashes
-        # them) rather than both tables probed for every complaint looked at — a report's month, a list.
-        | Q(pk__in=Complaint.co_handlers.through.objects.filter(user_id=user.pk).values("complaint_id"))
-        | Q(pk__in=SubTask.objects.filter(owner_id=user.pk).values("complaint_id"))
-    )
-    return qs.filter(Q(department_id__in=department_ids(user)) | works_on)
+    # The registrar keeps sight of what they registered (the "registrar" relation grants actions).
+    return qs.filter(_SeenBy(user.pk, tuple(sorted(department_ids(user)))))
 
 
 def access_complaint(user: User, number: str, *, for_update: bool = False) -> Complaint:

@@ -141,3 +141,30 @@ def test_a_handler_keeps_sight_of_a_complaint_they_registered_for_another_depart
     c = register(actor="hank", problem_type="feature_fault")
     assert c.department == org.depts["tech"]
     assert c.number in seen(org.hank)
+
+
+def test_the_scope_holds_when_the_visible_complaints_are_a_subquery_or_combined(org, register, two):
+    # The scope is one SQL condition that names the complaint table by its alias in the query; used
+    # as a subquery (where the table is renamed), correlated, or combined, it must still select the
+    # same complaints.
+    from django.db.models import Exists, OuterRef
+
+    from loopdesk.complaints.models import Complaint, Event
+
+    third = register(problem_type="feature_fault", customer={"phone": "13900000002"})
+    SubTask.objects.create(complaint=third, title="协调物流补发", owner=org.hank)
+    mine = {two.logistics.pk, third.pk}
+    assert set(visible_complaints(org.hank).values_list("pk", flat=True)) == mine
+
+    events = Event.objects.filter(complaint__in=visible_complaints(org.hank))
+    assert set(events.values_list("complaint_id", flat=True)) == mine
+    correlated = Event.objects.filter(Exists(visible_complaints(org.hank).filter(pk=OuterRef("complaint_id"))))
+    assert set(correlated.values_list("complaint_id", flat=True)) == mine
+    either = visible_complaints(org.hank) | Complaint.objects.filter(pk=two.tech.pk)
+    assert set(either.values_list("pk", flat=True)) == mine | {two.tech.pk}
+    assert set(Complaint.objects.exclude(pk__in=visible_complaints(org.hank)).values_list("pk", flat=True)) == {
+        two.tech.pk}
+    # And for a supervisor over both departments, through a join from another table.
+    org.sam.supervised_departments.add(two.tech.department)
+    rows = Event.objects.filter(complaint__in=visible_complaints(org.sam), kind="registered")
+    assert set(rows.values_list("complaint_id", flat=True)) >= {two.logistics.pk, two.tech.pk, third.pk}
