@@ -143,7 +143,7 @@ def list_complaints(request, filters: Query[ListFilters]):
             qs = _DEADLINE_FILTERS[filters.deadline](qs)
         if after is not None:
             qs = qs.filter(after)
-        return serialize.summary_rows(qs.order_by(*ordering)[: filters.limit + 1])
+        return serialize.summary_rows(qs.order_by(*ordering)[: filters.limit + 1], searching=bool(filters.q))
 
     rows = textsearch.within_budget(filters.q, fetch)
     more = len(rows) > filters.limit
