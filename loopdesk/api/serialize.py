@@ -76,22 +76,14 @@ class _RowStatement:
         if params or sql.count(_PAGE_IDS) != 1:
             raise AssertionError(f"unexpected row statement: {sql} {params}")
         self.head, self.tail = sql.split(_PAGE_IDS)
-        self.converters = [(i, convs, col) for i, (convs, col) in
-                           compiler.get_converters([s[0] for s in compiler.select]).items()]
+        self.converters: prebuilt.Converters = [
+            (i, convs, col) for i, (convs, col) in compiler.get_converters([s[0] for s in compiler.select]).items()]
 
     def rows(self, ids_sql: str, params: tuple) -> list[dict]:
         with connection.cursor() as cursor:
             cursor.execute(self.head + ids_sql + self.tail, params)
             fetched = cursor.fetchall()
-        out = []
-        for row in fetched:
-            if self.converters:
-                row = list(row)
-                for i, convs, col in self.converters:
-                    for conv in convs:
-                        row[i] = conv(row[i], col, connection)
-            out.append(dict(zip(SUMMARY_VALUES, row, strict=True)))
-        return out
+        return [dict(zip(SUMMARY_VALUES, prebuilt.convert(row, self.converters), strict=True)) for row in fetched]
 
 
 def summary_rows(qs: QuerySet[Complaint], *, searching: bool = False) -> list[dict]:

@@ -48,6 +48,21 @@ def param(model: type[Model], name: str, value: Any) -> Any:
     return model._meta.get_field(name).get_db_prep_value(value, connection, prepared=False)
 
 
+# (column index, converters, expression) for each column that has converters.
+Converters = list[tuple[int, list, Any]]
+
+
+def convert(row: Sequence, converters: Converters) -> Sequence:
+    """`row` with the ORM's conversions applied, as a list; unchanged when there are none."""
+    if not converters:
+        return row
+    values = list(row)
+    for i, convs, expression in converters:
+        for conv in convs:
+            values[i] = conv(values[i], expression, connection)
+    return values
+
+
 class Loader:
     """Turns rows of `fields` of `model` into instances, with the ORM's conversions applied."""
 
@@ -55,18 +70,15 @@ class Loader:
         self.model = model
         self.fields = fields(model, names)
         self.attnames = [f.attname for f in self.fields]
-        self.converters = []
-        for f in self.fields:
+        self.converters: Converters = []
+        for i, f in enumerate(self.fields):
             col = f.get_col(model._meta.db_table)
             convs = connection.ops.get_db_converters(col) + f.get_db_converters(connection)
-            self.converters.append((col, convs))
+            if convs:
+                self.converters.append((i, convs, col))
 
     def values(self, row: Sequence) -> list:
-        values = list(row)
-        for i, (col, convs) in enumerate(self.converters):
-            for conv in convs:
-                values[i] = conv(values[i], col, connection)
-        return values
+        return list(convert(row, self.converters))
 
     def instance(self, row: Sequence) -> Model:
         return self.model.from_db(connection.alias, self.attnames, self.values(row))
