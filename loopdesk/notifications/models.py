@@ -34,7 +34,7 @@ class OutboxMessage(models.Model):
     # thousands of inserts a sweep can make.
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     event = models.CharField(_("event"), max_length=60)
-    dedupe_key = models.CharField(max_length=255, unique=True)
+    dedupe_key = models.CharField(max_length=255)
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
                                   related_name="+", verbose_name=_("recipient"), db_index=False)
     address = models.CharField(_("address"), max_length=254, blank=True)
@@ -59,6 +59,8 @@ class OutboxMessage(models.Model):
         indexes = [
             models.Index(fields=["next_attempt_at"], name="outbox_pending_due", condition=Q(status="pending")),
         ]
+        # A constraint rather than unique=True, which on PostgreSQL adds a second (LIKE) index nothing uses.
+        constraints = [models.UniqueConstraint(fields=["dedupe_key"], name="outbox_dedupe_key")]
 
     def __str__(self) -> str:
         return f"{self.channel} {self.event} #{self.pk}"
@@ -67,7 +69,7 @@ class OutboxMessage(models.Model):
 class InboxItem(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="inbox",
                              verbose_name=_("user"))
-    dedupe_key = models.CharField(max_length=255, unique=True)
+    dedupe_key = models.CharField(max_length=255)
     event = models.CharField(_("event"), max_length=60)
     complaint = models.ForeignKey("complaints.Complaint", null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="+", verbose_name=_("complaint"))
@@ -83,6 +85,7 @@ class InboxItem(models.Model):
             models.Index(fields=["user", "-id"], name="inbox_user_id"),
             models.Index(fields=["user"], name="inbox_user_unread", condition=Q(read_at__isnull=True)),
         ]
+        constraints = [models.UniqueConstraint(fields=["dedupe_key"], name="inbox_dedupe_key")]
 
 
 def new_secret() -> str:

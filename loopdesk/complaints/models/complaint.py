@@ -150,7 +150,9 @@ class Complaint(models.Model):
             models.Index(fields=["status", "-id"], name="cmp_status_id"),
             models.Index(fields=["department", "status"], name="cmp_dept_status"),
             models.Index(fields=["owner", "status"], name="cmp_owner_status"),
-            models.Index(fields=["customer", "problem_type", "received_at"], name="cmp_repeat_lookup"),
+            # With the id, the newest match is the first entry read backwards; without it every match of
+            # the window was fetched and sorted (a frequent complainant has dozens).
+            models.Index(fields=["customer", "problem_type", "received_at", "id"], name="cmp_repeat_lookup"),
             models.Index(fields=["received_at"], name="cmp_received"),
             models.Index(fields=["priority", "-id"], name="cmp_priority_id"),
             models.Index(fields=["problem_type", "-id"], name="cmp_type_id"),

@@ -56,7 +56,9 @@ MASKABLE = {"note", "before", "after"}
 class Event(models.Model):
     """One immutable entry on a complaint's timeline: who did what, when, before → after."""
 
-    complaint = models.ForeignKey("complaints.Complaint", on_delete=models.PROTECT, related_name="events")
+    # No index of its own: evt_complaint_at starts with it.
+    complaint = models.ForeignKey("complaints.Complaint", on_delete=models.PROTECT, related_name="events",
+                                  db_index=False)
     kind = models.CharField(_("kind"), max_length=30, choices=EventKind.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
