@@ -201,65 +201,83 @@ def register_complaint(data: IntakeInput, *, actor: User | None, idempotency_key
     if actor is not None and actor.role not in REGISTER_ROLES:
         raise NotAllowed(_("Your role may not register complaints."))
     intake_key = _intake_key(actor, idempotency_key)
-    existing = already_registered(actor, idempotency_key)
-    if existing:
-        return IntakeResult(existing, created=False)
     now = timezone.now()
-    problem_type = _validate(data, now)
-    suggestions = suggest(f"{data.subject}\n{data.description}")
-    # Allocated outside the main transaction: a failure leaves a gap, never a reused number.
-    number = numbering.next_number(data.channel, now)
     try:
-        with transaction.atomic():
-            customer = _match_customer(data.customer)
-            level = customer.level
-            routing = route(problem_type=problem_type, channel=data.channel,
-                            region=data.customer.region or customer.region, customer_level=level)
-            received_at = data.received_at or now
-            repeat_of = find_repeat_of(customer, problem_type, received_at, number_only=True)
-            complaint = Complaint(
-                number=number, channel=data.channel, channel_ref=data.channel_ref, customer=customer,
-                order_no=data.order_no, product=data.product, region=data.customer.region or customer.region,
-                received_at=received_at, registered_at=now, registered_by=actor,
-                subject=data.subject.strip(), description=data.description.strip(), facts=data.facts,
-                core_demand=data.core_demand, expected_resolution_at=data.expected_resolution_at,
-                compensation_amount=data.compensation_amount, compensation_kind=data.compensation_kind,
-                problem_type=problem_type, nature=data.nature, severity=data.severity, scope=data.scope,
-                risk=data.risk,
-                priority=compute_priority(severity=data.severity, scope=data.scope, risk=data.risk,
-                                          customer_level=level),
-                department=routing.department, owner=routing.owner,
-                repeat_of=repeat_of, is_repeat=repeat_of is not None, intake_key=intake_key,
-            )
-            complaint.customer = customer
-            complaint.search_text = searchable(complaint)
-            # Not save(): it compiles its forty-column INSERT anew each time, which cost intake more
-            # than the database's work. Complaint has no save() override and no signal receivers.
-            bulk.insert_new([complaint])
-            events = [Event(
-                complaint=complaint, kind=EventKind.REGISTERED, actor=actor, at=now, action="register",
-                after={"status": complaint.status, "priority": complaint.priority, "channel": complaint.channel,
-                       "problem_type": problem_type.code if problem_type else None},
-                customer_visible=True,
-            )]
-            if routing.department or routing.owner:
-                events.append(Event(
-                    complaint=complaint, kind=EventKind.ASSIGNMENT, actor=None, at=now, action="route",
-                    after={"department": routing.department.code if routing.department else None,
-                           "owner": routing.owner.username if routing.owner else None},
-                    note=routing.rule.name if routing.rule else "",
-                ))
-            if repeat_of:
-                events.append(Event(complaint=complaint, kind=EventKind.REPEAT, actor=None, at=now,
-                                    action="detect_repeat", after={"repeat_of": repeat_of.number}))
-            # One insert for these events and those of the clocks registration starts.
-            with batched():
-                record(events)
-                hooks.changed(complaint, "register", actor)
-    except IntegrityError:
-        if intake_key:
+        problem_type = _validate(data, now)
+    except ValidationFailed:
+        # A retry of a submission that went through gets its complaint, even if the rules changed since.
+        existing = already_registered(actor, idempotency_key)
+        if existing:
+            return IntakeResult(existing, created=False)
+        raise
+    suggestions = suggest(f"{data.subject}\n{data.description}")
+    # Almost every key and number is new, so neither is looked up first: the unique indexes refuse a
+    # repeated key (a retry, or two copies of one submission racing) and a number already in use, and
+    # only then is it worth a query. A refused attempt leaves a gap in the numbers, never a reuse.
+    skip_taken = False
+    while True:  # twice at most
+        # Allocated outside the main transaction: a failure leaves a gap, never a reused number.
+        number = numbering.next_number(data.channel, now, skip_taken=skip_taken)
+        try:
+            complaint, routing = _write(data, actor, number, problem_type, intake_key, now)
+        except IntegrityError:
             existing = already_registered(actor, idempotency_key)
             if existing:
                 return IntakeResult(existing, created=False)
-        raise
-    return IntakeResult(complaint, created=True, suggestions=suggestions, routing=routing)
+            if skip_taken or not numbering.taken(number):
+                raise
+            skip_taken = True  # the number was in use: take the next free one, looked up
+        else:
+            return IntakeResult(complaint, created=True, suggestions=suggestions, routing=routing)
+
+
+def _write(data: IntakeInput, actor: User | None, number: str, problem_type: ProblemType | None,
+           intake_key: str | None, now: datetime) -> tuple[Complaint, RoutingResult]:
+    """The complaint, its customer, routing, timeline and clocks: one transaction."""
+    with transaction.atomic():
+        customer = _match_customer(data.customer)
+        level = customer.level
+        routing = route(problem_type=problem_type, channel=data.channel,
+                        region=data.customer.region or customer.region, customer_level=level)
+        received_at = data.received_at or now
+        repeat_of = find_repeat_of(customer, problem_type, received_at, number_only=True)
+        complaint = Complaint(
+            number=number, channel=data.channel, channel_ref=data.channel_ref, customer=customer,
+            order_no=data.order_no, product=data.product, region=data.customer.region or customer.region,
+            received_at=received_at, registered_at=now, registered_by=actor,
+            subject=data.subject.strip(), description=data.description.strip(), facts=data.facts,
+            core_demand=data.core_demand, expected_resolution_at=data.expected_resolution_at,
+            compensation_amount=data.compensation_amount, compensation_kind=data.compensation_kind,
+            problem_type=problem_type, nature=data.nature, severity=data.severity, scope=data.scope,
+            risk=data.risk,
+            priority=compute_priority(severity=data.severity, scope=data.scope, risk=data.risk,
+                                      customer_level=level),
+            department=routing.department, owner=routing.owner,
+            repeat_of=repeat_of, is_repeat=repeat_of is not None, intake_key=intake_key,
+        )
+        complaint.customer = customer
+        complaint.search_text = searchable(complaint)
+        # Not save(): it compiles its forty-column INSERT anew each time, which cost intake more
+        # than the database's work. Complaint has no save() override and no signal receivers.
+        bulk.insert_new([complaint])
+        events = [Event(
+            complaint=complaint, kind=EventKind.REGISTERED, actor=actor, at=now, action="register",
+            after={"status": complaint.status, "priority": complaint.priority, "channel": complaint.channel,
+                   "problem_type": problem_type.code if problem_type else None},
+            customer_visible=True,
+        )]
+        if routing.department or routing.owner:
+            events.append(Event(
+                complaint=complaint, kind=EventKind.ASSIGNMENT, actor=None, at=now, action="route",
+                after={"department": routing.department.code if routing.department else None,
+                       "owner": routing.owner.username if routing.owner else None},
+                note=routing.rule.name if routing.rule else "",
+            ))
+        if repeat_of:
+            events.append(Event(complaint=complaint, kind=EventKind.REPEAT, actor=None, at=now,
+                                action="detect_repeat", after={"repeat_of": repeat_of.number}))
+        # One insert for these events and those of the clocks registration starts.
+        with batched():
+            record(events)
+            hooks.changed(complaint, "register", actor)
+    return complaint, routing

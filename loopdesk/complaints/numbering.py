@@ -79,20 +79,27 @@ def _next_serial(scope: str) -> int:
             return cursor.fetchone()[0]
 
 
-def next_number(channel: str, at: datetime | None = None) -> str:
+def next_number(channel: str, at: datetime | None = None, *, skip_taken: bool = False) -> str:
+    """The next number of the channel's scope. A reconfigured format/reset/per-channel starts a new
+    scope whose serials may render numbers given under the old one, and imported complaints may hold
+    any number: the unique index refuses those, and intake asks again with `skip_taken`, which steps
+    past every number already in use (one lookup each). Never reused either way."""
     fmt = config.get("numbering.format")
     reset = config.get("numbering.reset")
     per_channel = bool(config.get("numbering.per_channel"))
     local = timezone.localtime(at or timezone.now())
     period = local.strftime(_PERIOD_KEY[reset]) if reset != "never" else "all"
     scope = f"{fmt}|{period}|{channel if per_channel else '*'}"
-    # A reconfigured format/reset/per-channel starts a new scope whose serials may render numbers
-    # already given under the old one: skip those, never reuse.
-    from loopdesk.complaints.models import Complaint
-
-    taken = prebuilt.once("numbering.taken", lambda: (
-        f"SELECT 1 FROM {prebuilt.qn(Complaint._meta.db_table)} WHERE {prebuilt.qn('number')} = %s"))  # noqa: S608
     while True:
         number = fmt.format(date=local, channel=channel, seq=_next_serial(scope))
-        if prebuilt.first(taken, [number]) is None:
+        if not skip_taken or not taken(number):
             return number
+
+
+def taken(number: str) -> bool:
+    """Whether a complaint holds this number."""
+    from loopdesk.complaints.models import Complaint
+
+    sql = prebuilt.once("numbering.taken", lambda: (
+        f"SELECT 1 FROM {prebuilt.qn(Complaint._meta.db_table)} WHERE {prebuilt.qn('number')} = %s"))  # noqa: S608
+    return prebuilt.first(sql, [number]) is not None

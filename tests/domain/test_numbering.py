@@ -150,6 +150,21 @@ def test_reconfiguring_mid_day_never_repeats_a_number_already_given(key, value, 
     assert Complaint.objects.filter(number=second.number).count() == 1
 
 
+def test_numbers_already_held_by_imported_complaints_are_stepped_over(org, register):
+    held = [register().number for _ in range(3)]
+    # Complaints imported with these numbers, the counter not moved past them.
+    from loopdesk.complaints.models import NumberSequence
+    NumberSequence.objects.update(last_value=0)
+
+    fourth = register()
+
+    assert held == ["20261123-TEL-0001", "20261123-TEL-0002", "20261123-TEL-0003"]
+    # 0001 refused by the unique index, then 0002 and 0003 looked up and passed over.
+    assert fourth.number == "20261123-TEL-0004"
+    assert Complaint.objects.count() == 4
+    assert Complaint.objects.filter(number__in=held).count() == 3
+
+
 def test_a_format_that_renders_numbers_too_long_to_store_is_refused():
     with pytest.raises(ValidationFailed) as err:
         numbering.validate_format("{date:%Y%m%d}-{channel}-LOOPDESK-COMPLAINT-REGISTRY-{seq:08d}", "daily", True)
