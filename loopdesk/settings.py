@@ -96,6 +96,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{_TEST_RUN}.sqlite3")}
 else:
+    # Django's backend with a health check that needs no round trip (loopdesk/core/postgresql).
+    DATABASES["default"]["ENGINE"] = "loopdesk.core.postgresql"
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # Server-side parameters, and psycopg preparing a statement the fifth time a connection runs it
     # (persistent connections, CONN_MAX_AGE; Django leaves preparing off unless prepare_threshold is
