@@ -9,7 +9,7 @@ from django.db.models.expressions import RawSQL
 from django.utils.translation import get_language
 
 from loopdesk.complaints.access import available_actions, mask_email, mask_phone, may
-from loopdesk.complaints.models import Complaint, Event, Status
+from loopdesk.complaints.models import Complaint, Event, EventKind, Status
 from loopdesk.complaints.workflow import TRANSITIONS
 from loopdesk.core import prebuilt
 from loopdesk.deadlines.clocks import deadline_dicts
@@ -37,10 +37,15 @@ def customer(cu) -> dict:
             "level": cu.level}
 
 
+# Lazy labels by value: get_FOO_display hashes every choice on each call.
+_STATUS_LABELS = dict(Status.choices)
+_KIND_LABELS = dict(EventKind.choices)
+
+
 def summary(c: Complaint) -> dict:
     return {
-        "number": c.number, "status": c.status, "status_label": c.get_status_display(), "channel": c.channel,
-        "subject": c.subject, "priority": c.priority, "severity": c.severity, "risk": c.risk,
+        "number": c.number, "status": c.status, "status_label": str(_STATUS_LABELS.get(c.status, c.status)),
+        "channel": c.channel, "subject": c.subject, "priority": c.priority, "severity": c.severity, "risk": c.risk,
         "problem_type": ref(c.problem_type), "department": ref(c.department), "owner": user_ref(c.owner),
         "customer": customer(c.customer), "received_at": c.received_at, "registered_at": c.registered_at,
         "is_repeat": c.is_repeat, "escalation_level": c.escalation_level,
@@ -136,7 +141,7 @@ def summary_row(v: dict, status_labels: dict[str, str], english: bool) -> dict:
 
 def summaries(rows: list[dict]) -> list[dict]:
     # Labels are translated once per page (get_status_display would hash all eleven per row).
-    labels = {value: str(label) for value, label in Status.choices}
+    labels = {value: str(label) for value, label in _STATUS_LABELS.items()}
     english = (get_language() or "").startswith("en")
     return [summary_row(v, labels, english) for v in rows]
 
@@ -180,6 +185,6 @@ def detail(c: Complaint, user, suggestions=None, *, new: bool = False) -> dict:
 
 
 def event(e: Event) -> dict:
-    return {"id": e.pk, "kind": e.kind, "kind_label": e.get_kind_display(), "action": e.action,
+    return {"id": e.pk, "kind": e.kind, "kind_label": str(_KIND_LABELS.get(e.kind, e.kind)), "action": e.action,
             "actor": user_ref(e.actor), "at": e.at, "before": e.before, "after": e.after, "note": e.note,
             "customer_visible": e.customer_visible}

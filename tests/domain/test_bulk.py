@@ -71,3 +71,18 @@ def test_values_reads_a_related_object_saved_after_it_was_assigned(org, make_com
     event = Event(complaint=unsaved, kind="note", at=AT, note="n")
     unsaved.pk = c.pk  # as if saved after the event was built
     assert bulk.values(event, ("complaint", "kind", "at"))[0] == c.pk
+
+
+def test_values_are_what_pre_save_gives_for_every_field(org, make_complaint, clock):
+    from loopdesk.complaints.models import Complaint
+
+    c = Complaint.objects.get(number=make_complaint()["number"])
+    row = Deadline(complaint=c, kind="resolution", cycle=1, started_at=AT, meta={"n": 1}, amount=Decimal("4.00"))
+    names = tuple(f.name for f in Deadline._meta.concrete_fields if not f.primary_key)
+
+    got = dict(zip(names, bulk.values(row, names), strict=True))
+
+    expected = {f.name: f.pre_save(row, True) for f in Deadline._meta.concrete_fields if not f.primary_key}
+    assert got == expected
+    assert got["updated_at"] is not None  # auto_now is set as save() would
+    assert (got["complaint"], got["started_at"], got["amount"]) == (c.pk, AT, Decimal("4.00"))
