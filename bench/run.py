@@ -2,7 +2,7 @@
 """Loopdesk load benchmark: PostgreSQL with N complaints, the app under gunicorn, wrk as the client.
 
     .venv/bin/python bench/run.py [--complaints 100000] [--duration 20] [--concurrency 8] [--skip-load]
-                                  [--worker-class gthread|sync|both] [--client auto|wrk|python]
+                                  [--worker-class sync|gthread|both] [--client auto|wrk|python]
 
 Steps: create/migrate the `loopdesk_bench` database, add the organisation and load complaints until
 there are N (skipped when there already are), count SQL queries per list page in-process and
@@ -38,8 +38,9 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 RESULTS = BENCH / "results"
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/loopdesk_bench"
-# Measured on the 2-core reference machine (see docs/PERFORMANCE.md): gthread was the better one.
-DEFAULT_WORKER_CLASS = "gthread"
+# gunicorn's own default, and `serve --worker-class sync` behind a buffering proxy: it did better than
+# gthread on every scenario at eight connections on each 2-core host measured (docs/PERFORMANCE.md).
+DEFAULT_WORKER_CLASS = "sync"
 
 # Targets (docs/PERFORMANCE.md)
 CREATE_MIN_RPS = 400

@@ -55,13 +55,28 @@ def test_the_supervisor_stops_when_a_background_thread_dies():
 
 
 def test_serve_runs_gunicorn_and_the_background_loop_unless_told_not_to():
-    options = {"host": "127.0.0.1", "port": 8000, "workers": 2, "threads": 4, "access_log": False, "no_jobs": False}
+    options = {"host": "127.0.0.1", "port": 8000, "workers": 2, "threads": 4, "worker_class": "gthread",
+               "access_log": False, "no_jobs": False}
     sup = Command().build(options)
     gunicorn = sup.processes[0].argv
     assert gunicorn[1:4] == ["-m", "gunicorn", "loopdesk.wsgi:application"]
     assert gunicorn[gunicorn.index("--bind") + 1] == "127.0.0.1:8000"
     assert [t.name for t in sup.threads] == ["background jobs"]
     assert Command().build({**options, "no_jobs": True}).threads == []
+
+
+def _argument(argv: list[str], name: str) -> str | None:
+    return argv[argv.index(name) + 1] if name in argv else None
+
+
+def test_serve_runs_threaded_workers_unless_sync_ones_are_asked_for():
+    options = {"host": "127.0.0.1", "port": 8000, "workers": 2, "threads": 4, "worker_class": "gthread",
+               "access_log": False, "no_jobs": True}
+    threaded = Command().build(options).processes[0].argv
+    assert (_argument(threaded, "--worker-class"), _argument(threaded, "--threads")) == ("gthread", "4")
+
+    sync = Command().build({**options, "worker_class": "sync"}).processes[0].argv
+    assert (_argument(sync, "--worker-class"), _argument(sync, "--threads")) == ("sync", None)
 
 
 def _free_port() -> int:

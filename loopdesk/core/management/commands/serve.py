@@ -153,7 +153,11 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
         parser.add_argument("--port", type=int, default=8000, help="port (default 8000)")
         parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (default 2)")
-        parser.add_argument("--threads", type=int, default=4, help="threads per worker (default 4)")
+        parser.add_argument("--threads", type=int, default=4, help="threads per gthread worker (default 4)")
+        parser.add_argument(
+            "--worker-class", choices=["gthread", "sync"], default="gthread",
+            help="gthread (default): threads keep slow or idle clients from holding a worker; sync: one request "
+                 "per process, less CPU per request, for use behind a buffering proxy such as nginx")
         parser.add_argument("--access-log", action="store_true", help="log every request to stdout")
         parser.add_argument("--no-jobs", action="store_true",
                             help="do not run the background loop (monitor sweep, notifications) in this process "
@@ -190,10 +194,12 @@ class Command(BaseCommand):
         argv = [
             sys.executable, "-m", "gunicorn", "loopdesk.wsgi:application",
             "--bind", f"{options['host']}:{options['port']}",
-            "--workers", str(options["workers"]), "--worker-class", "gthread", "--threads", str(options["threads"]),
+            "--workers", str(options["workers"]), "--worker-class", options["worker_class"],
             "--chdir", str(settings.BASE_DIR), "--graceful-timeout", str(int(STOP_TIMEOUT) - 5),
             "--timeout", "60", "--log-level", "warning",
         ]
+        if options["worker_class"] == "gthread":
+            argv += ["--threads", str(options["threads"])]
         if options["access_log"]:
             argv += ["--access-logfile", "-"]
         supervisor.add_process("gunicorn", argv, env={"DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE})
