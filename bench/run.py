@@ -374,10 +374,11 @@ class Server:
         self.log_file.close()
 
 
-def cpu_times(pids: list[int] | None = None, name: str | None = None) -> dict[int, float]:
-    """CPU seconds (user + system) per process: of these pids, or of every process with this name."""
+def cpu_times(pids: list[int] | None = None, name: str | None = None) -> dict[int | str, float]:
+    """CPU seconds (user + system) per process: of these pids, or of every process with this name;
+    and under "reaped <pid>", what the children each has waited for used (cutime + cstime)."""
     hz = os.sysconf("SC_CLK_TCK")
-    out = {}
+    out: dict[int | str, float] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit() or (pids is not None and int(entry.name) not in pids):
             continue
@@ -389,14 +390,17 @@ def cpu_times(pids: list[int] | None = None, name: str | None = None) -> dict[in
             continue
         fields = stat.rsplit(")", 1)[1].split()
         out[int(entry.name)] = (int(fields[11]) + int(fields[12])) / hz
+        out[f"reaped {entry.name}"] = (int(fields[13]) + int(fields[14])) / hz
     return out
 
 
-def cpu_spent(before: dict[int, float], after: dict[int, float]) -> float:
-    """CPU seconds spent between two cpu_times() readings by the processes alive at the second one
-    (a process started in between counts from zero; one that ended in between is lost, which keeps a
-    short-lived PostgreSQL backend or autovacuum worker from counting negative)."""
-    return sum(t - before.get(pid, 0.0) for pid, t in after.items())
+def cpu_spent(before: dict[int | str, float], after: dict[int | str, float]) -> float:
+    """CPU seconds spent between two cpu_times() readings. A process that ended in between (a
+    PostgreSQL backend whose connection was renewed after CONN_MAX_AGE) is counted through its
+    parent's reaped time, less what it had used before the first reading."""
+    alive = sum(t - before.get(key, 0.0) for key, t in after.items())
+    ended = sum(t for key, t in before.items() if isinstance(key, int) and key not in after)
+    return alive - ended
 
 
 # ------------------------------------------------------------------------------------------
