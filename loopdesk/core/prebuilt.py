@@ -77,8 +77,8 @@ class Loader:
             if convs:
                 self.converters.append((i, convs, col))
 
-    def values(self, row: Sequence) -> list:
-        return list(convert(row, self.converters))
+    def values(self, row: Sequence) -> Sequence:
+        return convert(row, self.converters)
 
     def instance(self, row: Sequence) -> Model:
         return self.model.from_db(connection.alias, self.attnames, self.values(row))

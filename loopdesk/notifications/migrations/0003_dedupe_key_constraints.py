@@ -1,15 +1,12 @@
 # Dedupe keys as unique constraints: unique=True also made a LIKE index on PostgreSQL that nothing reads.
 
-from django.conf import settings
 from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('complaints', '0008_leaner_intake_indexes'),
         ('notifications', '0002_fewer_indexes'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
